@@ -1,0 +1,41 @@
+import type { PasswordSource } from './operations.js';
+import type { RbacState } from './types.js';
+
+/**
+ * Which names a policy owns, per kind of object. An object outside the scope is never created,
+ * changed or dropped; it is only reported as unmanaged. A name matches when any rule matches.
+ */
+export interface NameMatcher {
+  /** Every object of this kind (except protected built-ins, which need explicit mention). */
+  readonly all?: boolean;
+  readonly names?: readonly string[];
+  readonly prefixes?: readonly string[];
+  /** Globs where `*` matches any run of characters and `?` one character. */
+  readonly patterns?: readonly string[];
+}
+
+export interface ManagedScope {
+  readonly users: NameMatcher;
+  readonly roles: NameMatcher;
+  readonly privilegeGroups: NameMatcher;
+}
+
+export interface DesiredUser {
+  /** Where the password of a new user comes from; required to create the user. */
+  readonly password?: PasswordSource;
+  /** Set a new password on an existing user from `password` on the next apply. */
+  readonly updatePassword: boolean;
+  /** Never drop this user, whatever the policy or scope says. */
+  readonly protect: boolean;
+}
+
+/** What a loaded, validated policy asks for: the state plus everything the state cannot say. */
+export interface DesiredState {
+  readonly state: RbacState;
+  readonly users: Readonly<Record<string, DesiredUser>>;
+  readonly protectedRoles: readonly string[];
+  readonly protectedPrivilegeGroups: readonly string[];
+  readonly scope: ManagedScope;
+  /** Databases the policy's grants name (besides `default` and `*`). */
+  readonly databases: readonly string[];
+}

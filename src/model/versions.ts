@@ -1,0 +1,75 @@
+/**
+ * Milvus versions and the RBAC features each one has. The reader, the planner and the emulator's
+ * version profiles all ask this module, so "which Milvus has what" is decided in one place.
+ * Sources per flag are in docs/milvus-behaviour.md.
+ */
+
+export interface MilvusVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+export interface FeatureSet {
+  /** Grants carry a database name (CreateDatabase and db-scoped grants). */
+  readonly databases: boolean;
+  /** Custom privilege groups: Create/Drop/List/OperatePrivilegeGroup. */
+  readonly privilegeGroups: boolean;
+  /** OperatePrivilegeV2 and the 9 built-in v2 privilege groups. */
+  readonly grantV2: boolean;
+  /** BackupRBAC / RestoreRBAC: the whole RBAC state in one call. */
+  readonly backupRbac: boolean;
+  /** DropRoleRequest.force_drop is honoured. */
+  readonly forceDrop: boolean;
+  /** SelectGrant with db_name `*` returns grants of every database. */
+  readonly selectGrantAllDatabases: boolean;
+}
+
+/** The version profiles the emulator can play and the tests cover. */
+export const VERSION_PROFILES = ['2.3', '2.4', '2.5', '2.6'] as const;
+export type VersionProfile = (typeof VERSION_PROFILES)[number];
+
+/** The build version string each profile reports from GetVersion. */
+export const PROFILE_VERSION_STRING: Readonly<Record<VersionProfile, string>> = Object.freeze({
+  '2.3': 'v2.3.9',
+  '2.4': 'v2.4.15',
+  '2.5': 'v2.5.4',
+  '2.6': 'v2.6.0',
+});
+
+/** Parses GetVersion's answer (`v2.5.4`, `2.4.0-rc1`, `v2.3.9-lite`). */
+export function parseMilvusVersion(text: string): MilvusVersion | null {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+}
+
+export function compareVersions(a: MilvusVersion, b: MilvusVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+export function atLeast(v: MilvusVersion, text: string): boolean {
+  const min = parseMilvusVersion(text);
+  if (!min) throw new Error(`bad version literal ${text}`);
+  return compareVersions(v, min) >= 0;
+}
+
+export function formatVersion(v: MilvusVersion): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+export function featuresOf(v: MilvusVersion): FeatureSet {
+  return {
+    databases: atLeast(v, '2.2.9'),
+    privilegeGroups: atLeast(v, '2.5.0'),
+    grantV2: atLeast(v, '2.5.0'),
+    backupRbac: atLeast(v, '2.5.0'),
+    forceDrop: atLeast(v, '2.5.0'),
+    selectGrantAllDatabases: atLeast(v, '2.5.0'),
+  };
+}
+
+export function profileOf(v: MilvusVersion): VersionProfile {
+  const found = [...VERSION_PROFILES].reverse().find((p) => atLeast(v, `${p}.0`));
+  return found ?? '2.3';
+}
