@@ -1,4 +1,5 @@
 import deepEqual from 'fast-deep-equal';
+import { withoutImpliedGrants } from './implied.js';
 import type { Grant, PrivilegeGroupState, RbacState, RoleGrant, RoleState, UserState } from './types.js';
 
 /**
@@ -39,10 +40,11 @@ export function toGrant(g: Grant): Grant {
   return { objectType: g.objectType, objectName: g.objectName, dbName: g.dbName, privilege: g.privilege };
 }
 
+/** Unique, sorted, and without the related grants Milvus adds implicitly (see implied.ts). */
 export function canonicalGrants(grants: Iterable<Grant>): Grant[] {
   const unique = new Map<string, Grant>();
   for (const g of grants) unique.set(grantKey(g), toGrant(g));
-  return [...unique.values()].sort(compareGrants);
+  return withoutImpliedGrants([...unique.values()]).sort(compareGrants);
 }
 
 function canonicalUser(u: UserState): UserState {

@@ -23,6 +23,10 @@ export interface FeatureSet {
   readonly forceDrop: boolean;
   /** SelectGrant with db_name `*` returns grants of every database. */
   readonly selectGrantAllDatabases: boolean;
+  /** A v1 grant of Load / Flush also stores GetLoadState, GetLoadingProgress / GetFlushState. */
+  readonly relatedPrivileges: boolean;
+  /** User and role names are trimmed before validation and storage (2.3.5 keeps the spaces). */
+  readonly trimsNames: boolean;
 }
 
 /** The version profiles the emulator can play and the tests cover. */
@@ -31,7 +35,7 @@ export type VersionProfile = (typeof VERSION_PROFILES)[number];
 
 /** The build version string each profile reports from GetVersion. */
 export const PROFILE_VERSION_STRING: Readonly<Record<VersionProfile, string>> = Object.freeze({
-  '2.3': 'v2.3.9',
+  '2.3': 'v2.3.5',
   '2.4': 'v2.4.15',
   '2.5': 'v2.5.4',
   '2.6': 'v2.6.0',
@@ -58,14 +62,21 @@ export function formatVersion(v: MilvusVersion): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
 
+/**
+ * Where a feature arrived in a 2.4.x patch release, the version comes from the dated backport
+ * pull requests in milvus-io/milvus (see docs/milvus-behaviour.md); those marked there as
+ * assumptions are not confirmed against a released server. 2.3 values were measured on 2.3.5.
+ */
 export function featuresOf(v: MilvusVersion): FeatureSet {
   return {
     databases: atLeast(v, '2.2.9'),
-    privilegeGroups: atLeast(v, '2.5.0'),
-    grantV2: atLeast(v, '2.5.0'),
-    backupRbac: atLeast(v, '2.5.0'),
-    forceDrop: atLeast(v, '2.5.0'),
-    selectGrantAllDatabases: atLeast(v, '2.5.0'),
+    privilegeGroups: atLeast(v, '2.4.18'),
+    grantV2: atLeast(v, '2.4.18'),
+    backupRbac: atLeast(v, '2.4.9'),
+    forceDrop: atLeast(v, '2.4.10'),
+    selectGrantAllDatabases: atLeast(v, '2.4.18'),
+    relatedPrivileges: atLeast(v, '2.4.10'),
+    trimsNames: atLeast(v, '2.4.0'),
   };
 }
 
