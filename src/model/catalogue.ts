@@ -73,10 +73,10 @@ export const ANY = '*';
 //    '2.3.0'. ASSUMPTION: some may exist in late 2.2.x; all are present by 2.3.0.
 //  - CreateDatabase/DropDatabase/ListDatabases (enum 35..37): databases shipped in 2.2.9.
 //    ASSUMPTION: taken from the project's versions.ts (databases >= 2.2.9), not from a tag.
-//  - Partition privileges + GetFlushState (enum 39..43): milvus-proto PR #213 merged 2023-12 into
-//    master → '2.4.0'. ASSUMPTION: a 2.3.x backport was not found.
-//  - Alias privileges (enum 44..47): milvus PR #29885 (master, 2024-01-11) and #29947 (a backport,
-//    2024-01-12) → recorded as '2.4.0'. ASSUMPTION: may already be accepted by late 2.3.x.
+//  - Partition privileges + GetFlushState (enum 39..43) and alias privileges (enum 44..47): first
+//    merged on master for 2.4 (milvus-proto PR #213, milvus PR #29885) and backported (#29947).
+//    MEASURED: a real 2.3.5 accepts all nine in v1 grants (docs/compatibility.md), so they are
+//    recorded as '2.3.0'; the 2.3 line is treated as one version.
 //  - UpdateResourceGroups (enum 48): '2.4.1'. ASSUMPTION: declarative resource-group API release.
 //  - AlterDatabase/DescribeDatabase (enum 49..50): 2.4 backport PR #33804 merged 2024-06-13 →
 //    '2.4.5'. ASSUMPTION: release that first contained it.
@@ -107,11 +107,11 @@ const PRIVILEGE_ROWS: readonly Row[] = [
   ['Import', 'Collection', '2.2.0'],
   ['GetLoadingProgress', 'Collection', '2.3.0'],
   ['GetLoadState', 'Collection', '2.3.0'],
-  ['CreatePartition', 'Collection', '2.4.0'],
-  ['DropPartition', 'Collection', '2.4.0'],
-  ['ShowPartitions', 'Collection', '2.4.0'],
-  ['HasPartition', 'Collection', '2.4.0'],
-  ['GetFlushState', 'Collection', '2.4.0'],
+  ['CreatePartition', 'Collection', '2.3.0'],
+  ['DropPartition', 'Collection', '2.3.0'],
+  ['ShowPartitions', 'Collection', '2.3.0'],
+  ['HasPartition', 'Collection', '2.3.0'],
+  ['GetFlushState', 'Collection', '2.3.0'],
   // Global (S_NEW ObjectPrivileges["Global"], single privileges only, order kept)
   ['All', 'Global', '2.2.0'],
   ['CreateCollection', 'Global', '2.2.0'],
@@ -138,10 +138,10 @@ const PRIVILEGE_ROWS: readonly Row[] = [
   ['ListDatabases', 'Global', '2.2.9'],
   ['AlterDatabase', 'Global', '2.4.5'],
   ['DescribeDatabase', 'Global', '2.4.5'],
-  ['CreateAlias', 'Global', '2.4.0'],
-  ['DropAlias', 'Global', '2.4.0'],
-  ['DescribeAlias', 'Global', '2.4.0'],
-  ['ListAliases', 'Global', '2.4.0'],
+  ['CreateAlias', 'Global', '2.3.0'],
+  ['DropAlias', 'Global', '2.3.0'],
+  ['DescribeAlias', 'Global', '2.3.0'],
+  ['ListAliases', 'Global', '2.3.0'],
   ['CreatePrivilegeGroup', 'Global', '2.4.18'],
   ['DropPrivilegeGroup', 'Global', '2.4.18'],
   ['ListPrivilegeGroups', 'Global', '2.4.18'],
