@@ -1,0 +1,91 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+
+interface EmulatorFlags {
+  readonly port: number;
+  readonly host: string;
+  readonly milvusVersion: string;
+  readonly maxUsers: number;
+  readonly maxRoles: number;
+  readonly seed?: string;
+  readonly auth: boolean;
+}
+
+function integer(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** `rbac emulator`: runs the in-memory Milvus RBAC emulator until SIGINT / SIGTERM. */
+export function register(program: Command): void {
+  program
+    .command('emulator')
+    .description(
+      "Run an in-memory stand-in for Milvus's RBAC API (a test double, NOT Milvus) for tests and CI. Stops on Ctrl-C / SIGTERM.",
+    )
+    .option('--port <port>', 'port to listen on (0 = any free port)', integer(0, 65535), 19530)
+    .option('--host <host>', 'address to listen on; keep loopback unless you mean to expose it', '127.0.0.1')
+    .option('--milvus-version <version>', 'Milvus version to behave as: 2.3, 2.4, 2.5, 2.6 or a full version such as v2.5.4', '2.5')
+    .option('--max-users <n>', 'proxy.maxUserNum: most users, root included', integer(1, 1_000_000), 100)
+    .option('--max-roles <n>', 'proxy.maxRoleNum: most roles, admin and public included', integer(2, 1_000_000), 10)
+    .option('--seed <file>', 'start from this state (JSON: users, roles, privilegeGroups, passwords; see docs/emulator.md)')
+    .option('--no-auth', 'turn authentication and authorization off (Milvus authorizationEnabled=false)')
+    .action(async (flags: EmulatorFlags) => {
+      const { startEmulator, parseSeed } = await import('../../emulator/index.js');
+      let seed;
+      if (flags.seed !== undefined) {
+        const { readFile } = await import('node:fs/promises');
+        let text: string;
+        try {
+          text = await readFile(flags.seed, 'utf8');
+        } catch (error) {
+          process.stderr.write(`rbac emulator: cannot read seed file ${flags.seed}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        try {
+          seed = parseSeed(text);
+        } catch (error) {
+          process.stderr.write(`rbac emulator: ${flags.seed}: ${(error as Error).message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+      }
+      let running;
+      try {
+        running = await startEmulator({
+          port: flags.port,
+          host: flags.host,
+          milvusVersion: flags.milvusVersion,
+          limits: { maxUsers: flags.maxUsers, maxRoles: flags.maxRoles },
+          authorization: flags.auth,
+          ...(seed ? { seed } : {}),
+        });
+      } catch (error) {
+        process.stderr.write(`rbac emulator: cannot start: ${(error as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(
+        [
+          `milvus-rbac emulator listening on ${running.address}`,
+          `  behaves as Milvus ${running.version} (RBAC calls only); this is a test double, not Milvus: no collections, no data`,
+          `  limits: ${flags.maxUsers} users (root included), ${flags.maxRoles} roles (admin and public included)`,
+          flags.auth ? '  login: root / Milvus unless the seed sets another password' : '  authentication is OFF',
+          '  stop with Ctrl-C or SIGTERM',
+          '',
+        ].join('\n'),
+      );
+      const stop = (signal: NodeJS.Signals): void => {
+        process.stdout.write(`received ${signal}, stopping the emulator\n`);
+        void running.stop().then(() => {
+          process.exitCode = 0;
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,266 @@
+import type { RbacBackup, RbacEngine } from '../model/engine.js';
+import { RbacError } from '../model/errors.js';
+import { DEFAULT_DATABASE } from '../model/names.js';
+import type { ObjectType } from '../model/types.js';
+import { successStatus } from './status.js';
+
+/**
+ * One function per served RPC: reads the request as the proto loader decodes it, calls the
+ * engine, and builds the response. No RBAC rule lives here; the engine decides, this file only
+ * translates between wire shapes and engine calls.
+ */
+
+export interface CallContext {
+  readonly engine: RbacEngine;
+  /** The authenticated user. */
+  readonly caller: string;
+  /** The `dbname` header the SDK sends (client.use); `default` when absent. */
+  readonly dbName: string;
+  readonly versionString: string;
+  readonly startedAt: number;
+}
+
+/** A decoded request: plain nested objects (the loader's `defaults: true` fills absent scalars). */
+export type Request = Readonly<Record<string, unknown>>;
+export type Response = Record<string, unknown>;
+export type Handler = (request: Request, ctx: CallContext) => Response;
+
+function obj(value: unknown): Request | null {
+  return value !== null && typeof value === 'object' ? (value as Request) : null;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function nameOf(value: unknown): string {
+  return str(obj(value)?.name);
+}
+
+function invalid(message: string): RbacError {
+  return new RbacError('ParameterInvalid', message);
+}
+
+/** The SDK sends passwords base64-encoded; the proxy decodes them before any check. */
+function decodePassword(encoded: string): string {
+  return Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+const ok = (): Response => ({ status: successStatus() });
+
+function grantEntityOut(role: string, g: { objectType: string; objectName: string; dbName: string; privilege: string; grantor: string }): Response {
+  return {
+    role: { name: role, description: '' },
+    object: { name: g.objectType },
+    object_name: g.objectName,
+    db_name: g.dbName,
+    grantor: { user: { name: g.grantor }, privilege: { name: g.privilege } },
+  };
+}
+
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  Connect: (_req, ctx) => ({
+    status: successStatus(),
+    server_info: {
+      build_tags: ctx.versionString,
+      build_time: new Date(ctx.startedAt).toUTCString(),
+      git_commit: 'emulator',
+      go_version: 'none (milvus-rbac emulator, a test double, not Milvus)',
+      deploy_mode: 'STANDALONE',
+      reserved: {},
+    },
+    identifier: String(ctx.startedAt),
+  }),
+
+  GetVersion: (_req, ctx) => ({ status: successStatus(), version: ctx.versionString }),
+
+  CheckHealth: () => ({ status: successStatus(), isHealthy: true, reasons: [], quota_states: [] }),
+
+  ListDatabases: (_req, ctx) => {
+    const names = ctx.engine.listDatabases();
+    return { status: successStatus(), db_names: names, created_timestamp: names.map(() => String(ctx.startedAt)), db_ids: [] };
+  },
+
+  CreateDatabase: (req, ctx) => {
+    ctx.engine.createDatabase(str(req.db_name));
+    return ok();
+  },
+
+  DropDatabase: (req, ctx) => {
+    ctx.engine.dropDatabase(str(req.db_name));
+    return ok();
+  },
+
+  CreateCredential: (req, ctx) => {
+    ctx.engine.createUser(str(req.username), decodePassword(str(req.password)));
+    return ok();
+  },
+
+  UpdateCredential: (req, ctx) => {
+    ctx.engine.updatePassword(str(req.username), decodePassword(str(req.oldPassword)), decodePassword(str(req.newPassword)));
+    return ok();
+  },
+
+  DeleteCredential: (req, ctx) => {
+    ctx.engine.deleteUser(str(req.username));
+    return ok();
+  },
+
+  ListCredUsers: (_req, ctx) => ({ status: successStatus(), usernames: ctx.engine.listUsers() }),
+
+  CreateRole: (req, ctx) => {
+    ctx.engine.createRole(nameOf(req.entity));
+    return ok();
+  },
+
+  DropRole: (req, ctx) => {
+    ctx.engine.dropRole(str(req.role_name), req.force_drop === true);
+    return ok();
+  },
+
+  OperateUserRole: (req, ctx) => {
+    const user = str(req.username);
+    const role = str(req.role_name);
+    if (req.type === 'RemoveUserFromRole') ctx.engine.unbindUser(user, role);
+    else ctx.engine.bindUser(user, role);
+    return ok();
+  },
+
+  SelectRole: (req, ctx) => {
+    const withUsers = req.include_user_info === true;
+    const results = ctx.engine.selectRoles(nameOf(req.role)).map((r) => ({
+      role: { name: r.name, description: '' },
+      users: withUsers ? r.users.map((name) => ({ name })) : [],
+    }));
+    return { status: successStatus(), results };
+  },
+
+  SelectUser: (req, ctx) => {
+    const withRoles = req.include_role_info === true;
+    const results = ctx.engine.selectUsers(nameOf(req.user)).map((u) => ({
+      user: { name: u.name },
+      roles: withRoles ? u.roles.map((name) => ({ name, description: '' })) : [],
+      description: '',
+    }));
+    return { status: successStatus(), results };
+  },
+
+  OperatePrivilege: (req, ctx) => {
+    const entity = obj(req.entity);
+    if (!entity) throw invalid('the entity in the request is nil');
+    const grantor = obj(entity.grantor);
+    const input = {
+      role: nameOf(entity.role),
+      objectType: nameOf(entity.object),
+      objectName: str(entity.object_name),
+      dbName: str(entity.db_name) || ctx.dbName,
+      privilege: nameOf(grantor?.privilege),
+    };
+    if (req.type === 'Revoke') ctx.engine.revokeV1(input, ctx.caller);
+    else ctx.engine.grantV1(input, ctx.caller);
+    return ok();
+  },
+
+  OperatePrivilegeV2: (req, ctx) => {
+    const input = {
+      role: nameOf(req.role),
+      privilege: nameOf(obj(req.grantor)?.privilege),
+      dbName: str(req.db_name),
+      collectionName: str(req.collection_name),
+    };
+    if (req.type === 'Revoke') ctx.engine.revokeV2(input, ctx.caller);
+    else ctx.engine.grantV2(input, ctx.caller);
+    return ok();
+  },
+
+  SelectGrant: (req, ctx) => {
+    const entity = obj(req.entity);
+    if (!entity) throw invalid('the entity in the request is nil');
+    if (!obj(entity.role)) throw invalid('the role entity in the grant entity is nil');
+    const role = nameOf(entity.role);
+    const objectType = obj(entity.object) ? nameOf(entity.object) : undefined;
+    const grants = ctx.engine.selectGrants(role, {
+      dbName: str(entity.db_name) || ctx.dbName,
+      ...(objectType !== undefined ? { objectType, objectName: str(entity.object_name) } : {}),
+    });
+    return { status: successStatus(), entities: grants.map((g) => grantEntityOut(role, g)) };
+  },
+
+  CreatePrivilegeGroup: (req, ctx) => {
+    ctx.engine.createPrivilegeGroup(str(req.group_name));
+    return ok();
+  },
+
+  DropPrivilegeGroup: (req, ctx) => {
+    ctx.engine.dropPrivilegeGroup(str(req.group_name));
+    return ok();
+  },
+
+  ListPrivilegeGroups: (_req, ctx) => ({
+    status: successStatus(),
+    privilege_groups: ctx.engine.listPrivilegeGroups().map((g) => ({
+      group_name: g.name,
+      privileges: g.privileges.map((name) => ({ name })),
+    })),
+  }),
+
+  OperatePrivilegeGroup: (req, ctx) => {
+    const group = str(req.group_name);
+    const privileges = (Array.isArray(req.privileges) ? req.privileges : []).map(nameOf);
+    if (req.type === 'RemovePrivilegesFromGroup') ctx.engine.removePrivilegesFromGroup(group, privileges);
+    else ctx.engine.addPrivilegesToGroup(group, privileges);
+    return ok();
+  },
+
+  BackupRBAC: (_req, ctx) => {
+    const backup = ctx.engine.backup();
+    return {
+      status: successStatus(),
+      RBAC_meta: {
+        users: backup.users.map((u) => ({ user: u.name, password: u.passwordHash, roles: u.roles.map((name) => ({ name })) })),
+        roles: backup.roles.map((name) => ({ name, description: '' })),
+        grants: backup.grants.map((g) => grantEntityOut(g.role, g)),
+        privilege_groups: backup.privilegeGroups.map((g) => ({
+          group_name: g.name,
+          privileges: g.privileges.map((name) => ({ name })),
+        })),
+      },
+    };
+  },
+
+  RestoreRBAC: (req, ctx) => {
+    ctx.engine.restore(backupFromWire(obj(req.RBAC_meta)));
+    return ok();
+  },
+};
+
+function list(value: unknown): Request[] {
+  return Array.isArray(value) ? value.map(obj).filter((v): v is Request => v !== null) : [];
+}
+
+function backupFromWire(meta: Request | null): RbacBackup {
+  return {
+    users: list(meta?.users).map((u) => ({ name: str(u.user), passwordHash: str(u.password), roles: list(u.roles).map((r) => str(r.name)) })),
+    roles: list(meta?.roles).map((r) => str(r.name)),
+    grants: list(meta?.grants).map((g) => {
+      const grantor = obj(g.grantor);
+      return {
+        role: nameOf(g.role),
+        objectType: nameOf(g.object) as ObjectType,
+        objectName: str(g.object_name),
+        dbName: str(g.db_name) || DEFAULT_DATABASE,
+        privilege: nameOf(grantor?.privilege),
+        grantor: nameOf(grantor?.user),
+      };
+    }),
+    privilegeGroups: list(meta?.privilege_groups).map((g) => ({
+      name: str(g.group_name),
+      privileges: list(g.privileges).map((p) => str(p.name)),
+    })),
+  };
+}
+
+/** Whether a method name is one the emulator serves. */
+export function isServed(method: string): boolean {
+  return Object.hasOwn(HANDLERS, method);
+}

@@ -1,0 +1,188 @@
+import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
+import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { RbacEngine } from '../model/engine.js';
+import { isRbacError } from '../model/errors.js';
+import { DEFAULT_DATABASE, DEFAULT_NAME_LIMITS, DEFAULT_OBJECT_LIMITS } from '../model/names.js';
+import type { NameLimits, ObjectLimits } from '../model/names.js';
+import type { RbacState } from '../model/types.js';
+import { PROFILE_VERSION_STRING, VERSION_PROFILES, parseMilvusVersion } from '../model/versions.js';
+import type { MilvusVersion, VersionProfile } from '../model/versions.js';
+import { authenticate, deniedPrivilege, headerValue } from './auth.js';
+import { FaultController } from './faults.js';
+import { HANDLERS } from './handlers.js';
+import type { CallContext, Request, Response } from './handlers.js';
+import { MILVUS_SERVICE, milvusServiceDefinition, statusOnlyMethods } from './proto.js';
+import { Relay } from './relay.js';
+import { errorStatus } from './status.js';
+
+export interface EmulatorSeed {
+  readonly state: RbacState;
+  /** Plain passwords by user name; users without one cannot log in. */
+  readonly passwords?: Readonly<Record<string, string>>;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1: the emulator is for loopback use. */
+  readonly host?: string;
+  /** A profile (`2.3`…`2.6`) or a full version string (`v2.5.4`). Default `2.5`. */
+  readonly milvusVersion?: VersionProfile | string;
+  readonly limits?: Partial<ObjectLimits>;
+  readonly nameLimits?: Partial<NameLimits>;
+  readonly seed?: EmulatorSeed;
+  /** Password of root when no seed sets one. Default `Milvus`. */
+  readonly rootPassword?: string;
+  /** Milvus's common.security.authorizationEnabled. Default true: every call must authenticate. */
+  readonly authorization?: boolean;
+}
+
+export interface RunningEmulator {
+  /** `host:port`, what MilvusClient takes as `address`. */
+  readonly address: string;
+  readonly host: string;
+  readonly port: number;
+  /** What GetVersion reports. */
+  readonly version: string;
+  readonly faults: FaultController;
+  readonly engine: RbacEngine;
+  stop(): Promise<void>;
+}
+
+const UNKNOWN_METHOD = (method: string): string => `unknown method ${method} for service ${MILVUS_SERVICE}`;
+
+/** Resolves `2.5` or `v2.5.4` to the version string GetVersion reports and its parsed form. */
+export function resolveVersion(input: string): { text: string; version: MilvusVersion } {
+  const text = (VERSION_PROFILES as readonly string[]).includes(input) ? PROFILE_VERSION_STRING[input as VersionProfile] : input;
+  const version = parseMilvusVersion(text);
+  if (!version) throw new Error(`not a Milvus version: ${JSON.stringify(input)} (use one of ${VERSION_PROFILES.join(', ')} or e.g. v2.5.4)`);
+  return { text: text.startsWith('v') ? text : `v${text}`, version };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const { text: versionString, version } = resolveVersion(options.milvusVersion ?? '2.5');
+  const passwords = new Map(Object.entries(options.seed?.passwords ?? {}));
+  if (options.rootPassword !== undefined && !passwords.has('root')) passwords.set('root', options.rootPassword);
+  const engine = new RbacEngine(
+    {
+      version,
+      limits: { ...DEFAULT_OBJECT_LIMITS, ...options.limits },
+      nameLimits: { ...DEFAULT_NAME_LIMITS, ...options.nameLimits },
+    },
+    options.seed?.state,
+    passwords,
+  );
+  const faults = new FaultController();
+  const startedAt = Date.now();
+  const authorization = options.authorization ?? true;
+
+  let relay: Relay | undefined;
+  const server = new Server();
+  const implementation: UntypedServiceImplementation = {};
+  const bareStatus = statusOnlyMethods();
+  /** Calls answering common.Status send the status itself; the others a message with a `status` field. */
+  const reply = (method: string, callback: sendUnaryData<Response>, response: Response): void => {
+    callback(null, bareStatus.has(method) ? (response.status as Response) : response);
+  };
+
+  const serve = (method: string, call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>): void => {
+    const handler = HANDLERS[method];
+    if (!handler) {
+      callback({
+        code: GrpcStatus.UNIMPLEMENTED,
+        details: `${method} is not implemented by the milvus-rbac emulator (a test double serving Milvus's RBAC calls only, not Milvus)`,
+      });
+      return;
+    }
+    if (!engine.supportsCall(method)) {
+      callback({ code: GrpcStatus.UNIMPLEMENTED, details: UNKNOWN_METHOD(method) });
+      return;
+    }
+    const caller = authorization ? authenticate(engine, call.metadata) : 'root';
+    if (typeof caller !== 'string') {
+      callback({ code: GrpcStatus.UNAUTHENTICATED, details: caller.reason });
+      return;
+    }
+    const dbName = headerValue(call.metadata, 'dbname') || DEFAULT_DATABASE;
+    if (authorization) {
+      const denied = deniedPrivilege(engine, method, call.request, caller, dbName);
+      if (denied) {
+        callback({ code: GrpcStatus.PERMISSION_DENIED, details: `Privilege${denied}: permission deny to ${caller}` });
+        return;
+      }
+    }
+    const ctx: CallContext = { engine, caller, dbName, versionString, startedAt };
+    try {
+      reply(method, callback, handler(call.request, ctx));
+    } catch (error) {
+      if (isRbacError(error) && error.kind === 'Unimplemented') {
+        callback({ code: GrpcStatus.UNIMPLEMENTED, details: error.message });
+      } else if (isRbacError(error)) {
+        reply(method, callback, { status: { ...errorStatus(error, method) } });
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        callback({ code: GrpcStatus.INTERNAL, details: `emulator bug in ${method}: ${message}` });
+      }
+    }
+  };
+
+  for (const method of Object.keys(milvusServiceDefinition())) {
+    implementation[method] = (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
+      const { delayMs, action } = faults.onCall(method);
+      const run = (): void => {
+        if (action?.type === 'drop') {
+          relay?.dropAll();
+          callback({ code: GrpcStatus.UNAVAILABLE, details: 'connection dropped by the emulator (injected fault)' });
+          return;
+        }
+        if (action?.type === 'fail') {
+          const { error } = action;
+          if ('status' in error) reply(method, callback, { status: { ...error.status } });
+          else callback({ code: error.grpcCode, details: error.message });
+          return;
+        }
+        serve(method, call, callback);
+      };
+      if (delayMs > 0) setTimeout(run, delayMs);
+      else run();
+    };
+  }
+
+  server.addService(milvusServiceDefinition(), implementation);
+  const upstreamPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+  });
+  try {
+    relay = await Relay.start(host, options.port ?? 0, upstreamPort);
+  } catch (error) {
+    server.forceShutdown();
+    throw error;
+  }
+  const port = relay.port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  let stopped = false;
+  return {
+    address: `${shown}:${port}`,
+    host,
+    port,
+    version: versionString,
+    faults,
+    engine,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await relay?.close();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { ConnectionFlags } from '../milvus/connection.js';
+import type { Diagnostic } from '../policy/diagnostics.js';
+import type { RbacState } from '../model/types.js';
+import type { MilvusVersion } from '../model/versions.js';
+import { parseMilvusVersion } from '../model/versions.js';
+import { NEWEST_RULES_VERSION } from '../model/access.js';
+
+/**
+ * Where explain / who-can read the RBAC state from: a policy (what it would give once applied)
+ * or a live Milvus (what is in force now). The policy loader and the Milvus client are imported
+ * only when used, so the commands start fast and the SDK loads only for `--live`.
+ */
+
+export interface ExplainSource {
+  readonly state: RbacState;
+  /** Whose rules decide: the live server's version, or the one asked for. */
+  readonly version: MilvusVersion;
+  readonly origin: string;
+}
+
+export type SourceResult =
+  | { readonly ok: true; readonly source: ExplainSource; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly message: string };
+
+export class SourceError extends Error {
+  override readonly name = 'SourceError';
+}
+
+/** `--milvus-version 2.4.15` → a version, or the newest rules when absent. */
+export function rulesVersion(text: string | undefined): MilvusVersion {
+  if (text === undefined) return NEWEST_RULES_VERSION;
+  const parsed = parseMilvusVersion(text);
+  if (!parsed) throw new SourceError(`--milvus-version: "${text}" is not a version such as 2.4.15`);
+  return parsed;
+}
+
+export async function sourceFromPolicy(files: readonly string[], milvusVersion?: string): Promise<SourceResult> {
+  const version = rulesVersion(milvusVersion);
+  const { loadPolicy } = await import('../policy/index.js');
+  const result = await loadPolicy([...files], milvusVersion ? { targetVersion: milvusVersion } : {});
+  if (!result.ok) return { ok: false, diagnostics: result.diagnostics, message: 'the policy is invalid' };
+  return {
+    ok: true,
+    source: { state: result.desired.state, version, origin: `policy ${result.files.join(', ')}` },
+    diagnostics: result.diagnostics,
+  };
+}
+
+export async function sourceFromLive(flags: ConnectionFlags): Promise<ExplainSource> {
+  const { connect, connectionOptionsFromEnv, readLiveState } = await import('../milvus/index.js');
+  const connection = await connect(connectionOptionsFromEnv(flags));
+  try {
+    const read = await readLiveState(connection);
+    return { state: read.state, version: read.version, origin: `Milvus ${read.versionString} at ${read.address}` };
+  } finally {
+    await connection.close();
+  }
+}

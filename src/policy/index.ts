@@ -1,0 +1,138 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { DesiredState } from '../model/desired.js';
+import { compilePolicy } from './compile.js';
+import type { CompileOptions } from './compile.js';
+import { compareDiagnostics } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
+import { hashDesiredState } from './hash.js';
+import { mergeFiles } from './merge.js';
+import type { ParsedFile } from './merge.js';
+import { Reporter } from './report.js';
+import { checkSchema } from './schema-check.js';
+import { parseSource } from './source.js';
+import type { PolicySpec } from './spec.js';
+
+export type { Diagnostic } from './diagnostics.js';
+export { formatDiagnostic } from './diagnostics.js';
+export { exportPolicy } from './export.js';
+export type { ExportOptions } from './export.js';
+export { buildPolicySchema, POLICY_FORMAT_VERSION } from './schema.js';
+
+export type PolicyLoadResult =
+  | {
+      readonly ok: true;
+      readonly desired: DesiredState;
+      /** Warnings only. */
+      readonly diagnostics: Diagnostic[];
+      /** sha256 of the canonical desired state (no secrets). */
+      readonly hash: string;
+      readonly files: string[];
+    }
+  | { readonly ok: false; readonly diagnostics: Diagnostic[] };
+
+export interface LoadOptions {
+  /** The Milvus version to check features against; overrides the policy's target.minVersion. */
+  readonly targetVersion?: string;
+}
+
+export interface PolicyText {
+  readonly text: string;
+  readonly fileName: string;
+}
+
+const POLICY_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of [...diagnostics].sort(compareDiagnostics)) {
+    const key = `${d.severity}\u0000${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+/** Loads policy texts as if they were files (tests, stdin): the whole pipeline without I/O. */
+export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptions = {}): PolicyLoadResult {
+  const reporter = new Reporter();
+  const parsed: ParsedFile[] = [];
+  for (const { text, fileName } of texts) {
+    const { file, diagnostics } = parseSource(text, fileName);
+    reporter.add(diagnostics);
+    if (file.data === undefined && diagnostics.some((d) => d.severity === 'error' && d.code !== 'duplicate-key')) continue;
+    const failed = checkSchema(file, reporter);
+    parsed.push({ file, spec: file.data as PolicySpec, failed });
+  }
+  const compileOptions: CompileOptions = { targetVersion: options.targetVersion };
+  const desired = compilePolicy(mergeFiles(parsed, reporter), compileOptions, reporter);
+  const diagnostics = dedupe(reporter.diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+  return { ok: true, desired, diagnostics, hash: hashDesiredState(desired), files: texts.map((t) => t.fileName) };
+}
+
+export function loadPolicyText(text: string, fileName: string, options: LoadOptions = {}): PolicyLoadResult {
+  return loadPolicyTexts([{ text, fileName }], options);
+}
+
+function ioError(file: string, message: string, hint?: string): Diagnostic {
+  return { severity: 'error', file, line: 1, column: 1, message, ...(hint ? { hint } : {}), code: 'io' };
+}
+
+/** Files named on the command line, with directories replaced by their *.yaml / *.yml files in name order. */
+async function listFiles(paths: readonly string[], problems: Diagnostic[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) {
+        const entries = (await readdir(path)).filter((name) => POLICY_EXTENSIONS.has(extname(name))).sort();
+        if (entries.length === 0) problems.push(ioError(path, 'the directory holds no .yaml or .yml policy files'));
+        for (const name of entries) files.push(join(path, name));
+      } else files.push(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push(ioError(path, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? String(error)}`));
+    }
+  }
+  return [...new Set(files)];
+}
+
+/**
+ * Loads, checks and normalises a policy made of one or more files (or directories of them).
+ * Never touches the network; every problem comes back located, all of them in one run.
+ */
+export async function loadPolicy(paths: string[], options: LoadOptions = {}): Promise<PolicyLoadResult> {
+  const problems: Diagnostic[] = [];
+  if (paths.length === 0) return { ok: false, diagnostics: [ioError('-', 'no policy file given', 'pass -f policy.yaml')] };
+  const files = await listFiles(paths, problems);
+  const texts: PolicyText[] = [];
+  for (const fileName of files) {
+    try {
+      texts.push({ text: await readFile(fileName, 'utf8'), fileName });
+    } catch (error) {
+      problems.push(ioError(fileName, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+    }
+  }
+  if (problems.length > 0) return { ok: false, diagnostics: problems };
+  return loadPolicyTexts(texts, options);
+}
+
+export interface PolicySummary {
+  readonly users: number;
+  readonly roles: number;
+  readonly privilegeGroups: number;
+  readonly grants: number;
+}
+
+/** Counts for one-line reports (`rbac validate`). */
+export function summarisePolicy(desired: DesiredState): PolicySummary {
+  return {
+    users: desired.state.users.length,
+    roles: desired.state.roles.length,
+    privilegeGroups: desired.state.privilegeGroups.length,
+    grants: desired.state.roles.reduce((sum, role) => sum + role.grants.length, 0),
+  };
+}

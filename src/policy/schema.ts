@@ -1,0 +1,231 @@
+import { BUILTIN_GROUP_ALIASES, BUILTIN_GROUP_NAMES, SINGLE_PRIVILEGE_NAMES } from './privileges.js';
+
+/**
+ * The JSON Schema of a policy file (draft-07, the dialect YAML editors understand best).
+ * schema/policy.schema.json is this object written out (`npx tsx src/policy/write-schema.ts`);
+ * a test keeps the two identical. The loader validates with this object, so the published schema
+ * and the checks the loader runs cannot drift apart.
+ *
+ * Union types use if/then/else rather than oneOf so that a mistake yields one clear error from the
+ * branch the author meant, not a list of errors from every branch.
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+export const POLICY_FORMAT_VERSION = 1;
+
+const nameString = (description: string): JsonSchema => ({ type: 'string', minLength: 1, description });
+
+/** A value that may be written as one string or as a list of strings. */
+function oneOrMany(item: JsonSchema, description: string): JsonSchema {
+  return {
+    description,
+    if: { type: 'string' },
+    then: item,
+    else: { type: 'array', items: item, minItems: 1 },
+  };
+}
+
+const privilegeName: JsonSchema = {
+  description:
+    'A built-in privilege (Search), a built-in privilege group by its name (CollectionReadOnly) or short alias (COLL_RO), or a custom privilege group defined under privilegeGroups.',
+  anyOf: [
+    { enum: [...SINGLE_PRIVILEGE_NAMES, ...BUILTIN_GROUP_NAMES, ...BUILTIN_GROUP_ALIASES] },
+    { type: 'string', minLength: 1 },
+  ],
+};
+
+const databaseName = nameString('A database name, or `*` for every database (cluster-wide, Milvus >= 2.4.18).');
+
+const privilegesField = oneOrMany(privilegeName, 'One privilege or a list; each is combined with every database and collection or object name of the grant.');
+const databasesField = oneOrMany(databaseName, 'One database or a list. Default: `default`.');
+
+const v2Grant: JsonSchema = {
+  type: 'object',
+  description:
+    'A grant by level (OperatePrivilegeV2, Milvus >= 2.4.18). The level is inferred from the privileges when omitted. Expands to every combination of privileges x databases x collections.',
+  additionalProperties: false,
+  properties: {
+    privileges: privilegesField,
+    privilege: privilegesField,
+    level: {
+      enum: ['cluster', 'database', 'collection'],
+      description:
+        'cluster: the whole instance (database and collection `*`); database: every collection of the databases; collection: the named collections. Default: the level of the privileges.',
+    },
+    databases: databasesField,
+    database: databasesField,
+    collections: oneOrMany(nameString('A collection name or `*` for every collection of the database.'), 'Collections, for level collection. `*` means every collection.'),
+    collection: oneOrMany(nameString('A collection name or `*` for every collection of the database.'), 'Collections, for level collection. `*` means every collection.'),
+  },
+};
+
+const v1Grant: JsonSchema = {
+  type: 'object',
+  description:
+    'A grant on an object (OperatePrivilege, every Milvus version). Expands to every combination of privileges x object names x databases.',
+  additionalProperties: false,
+  required: ['object'],
+  properties: {
+    object: {
+      enum: ['Global', 'Collection', 'User'],
+      description: 'The object type. Global: instance-wide privileges (object name `*`); Collection: a collection; User: a user.',
+    },
+    objectNames: oneOrMany(nameString('A collection name, a user name, or `*`.'), 'Object names. Default `*`; Global requires `*`.'),
+    objectName: oneOrMany(nameString('A collection name, a user name, or `*`.'), 'Object names. Default `*`; Global requires `*`.'),
+    privileges: privilegesField,
+    privilege: privilegesField,
+    databases: databasesField,
+    database: databasesField,
+  },
+};
+
+const grant: JsonSchema = {
+  description: 'One grant entry: written by object type (`object:`) or by level (no `object:`).',
+  type: 'object',
+  if: { type: 'object', required: ['object'], properties: { object: true } },
+  then: v1Grant,
+  else: v2Grant,
+};
+
+const grantList: JsonSchema = { type: 'array', items: grant, description: 'Grant entries.' };
+
+const nameMatcher: JsonSchema = {
+  description:
+    'Which objects of this kind the policy owns. `all`, or any of names / prefixes / patterns. Default: only the objects this policy defines.',
+  if: { type: 'string' },
+  then: { enum: ['all'], description: '`all`: every object of this kind (protected built-ins still need explicit mention).' },
+  else: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      all: { type: 'boolean', description: 'Own every object of this kind.' },
+      names: { type: 'array', items: nameString('An exact name.'), description: 'Exact names.' },
+      prefixes: { type: 'array', items: nameString('A name prefix.'), description: 'Names starting with one of these.' },
+      patterns: {
+        type: 'array',
+        items: nameString('A glob: `*` any run of characters, `?` one character.'),
+        description: 'Globs: `*` matches any run of characters, `?` one character.',
+      },
+    },
+  },
+};
+
+const passwordSource: JsonSchema = {
+  description:
+    'Where the password comes from when the user is created or updatePassword is set. A literal password is not allowed in a policy.',
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: {
+    env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Name of an environment variable holding the password.' },
+    file: nameString('Path of a file holding the password (relative paths are relative to the policy file).'),
+  },
+};
+
+const include: JsonSchema = {
+  description: 'A grant set to add to the role: its name, or its name with databases for grants that name none.',
+  if: { type: 'string' },
+  then: nameString('Name of a grant set.'),
+  else: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['grantSet'],
+    properties: {
+      grantSet: nameString('Name of a grant set.'),
+      databases: databasesField,
+      database: databasesField,
+    },
+  },
+};
+
+const protect = { type: 'boolean', description: 'Never drop this object, whatever the scope says. Default false.' };
+
+const role: JsonSchema = {
+  description: 'A role and its full set of grants. An empty entry declares a role without grants.',
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    grants: grantList,
+    include: { type: 'array', items: include, description: 'Grant sets whose grants this role also holds.' },
+    protect,
+  },
+};
+
+const user: JsonSchema = {
+  description: 'A user and the roles bound to it (every user also has `public` implicitly).',
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    roles: { type: 'array', items: nameString('A role name.'), description: 'Roles bound to the user.' },
+    password: passwordSource,
+    updatePassword: { type: 'boolean', description: 'Set the password from `password` on the next apply, also when the user exists. Default false.' },
+    protect,
+  },
+};
+
+const privilegeGroup: JsonSchema = {
+  description: 'A custom privilege group (Milvus >= 2.4.18): a named set of privileges of one level.',
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    privileges: {
+      type: 'array',
+      items: { enum: SINGLE_PRIVILEGE_NAMES, description: 'A built-in single privilege.' },
+      description: 'Member privileges; all of one level (cluster, database or collection).',
+    },
+    protect,
+  },
+};
+
+export function buildPolicySchema(): JsonSchema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'milvus-rbac policy',
+    description: 'Users, roles, privilege groups and grants a Milvus instance should have. See docs/policy.md.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['version'],
+    properties: {
+      version: { enum: [POLICY_FORMAT_VERSION], description: 'Version of the policy format. Always 1 for now.' },
+      target: {
+        type: 'object',
+        description: 'What the policy expects of the Milvus it is applied to.',
+        additionalProperties: false,
+        properties: {
+          minVersion: {
+            type: 'string',
+            pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
+            description: 'Oldest Milvus version the policy must work on, e.g. "2.5". Features newer than this are errors.',
+          },
+          limits: {
+            type: 'object',
+            description: 'The target server limits, when raised from Milvus defaults. Exceeding a declared limit is an error.',
+            additionalProperties: false,
+            properties: {
+              maxUsers: { type: 'integer', minimum: 1, description: 'proxy.maxUserNum of the server (default 100, root counts).' },
+              maxRoles: { type: 'integer', minimum: 1, description: 'proxy.maxRoleNum of the server (default 10, admin and public count).' },
+            },
+          },
+        },
+      },
+      scope: {
+        type: 'object',
+        description: 'The objects this policy owns; objects outside it are never changed or dropped.',
+        additionalProperties: false,
+        properties: { users: nameMatcher, roles: nameMatcher, privilegeGroups: nameMatcher },
+      },
+      databases: {
+        type: 'array',
+        items: databaseName,
+        description: 'Databases grants may name. When present, a grant naming another database is an error (catches typos).',
+      },
+      // A section left empty (every entry commented out) is allowed: it defines nothing.
+      privilegeGroups: { type: ['object', 'null'], additionalProperties: privilegeGroup, description: 'Custom privilege groups by name.' },
+      grantSets: { type: ['object', 'null'], additionalProperties: grantList, description: 'Named lists of grants that roles include.' },
+      roles: { type: ['object', 'null'], additionalProperties: role, description: 'Roles by name.' },
+      users: { type: ['object', 'null'], additionalProperties: user, description: 'Users by name.' },
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../src/policy/index.js';
+
+const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
+const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.yaml') || statSync(`${examplesDir}${name}`).isDirectory());
+
+describe('examples/', () => {
+  it('has the four policies the documentation promises, and a split one', () => {
+    expect(examples.sort()).toEqual(['multi-tenant.yaml', 'privilege-groups.yaml', 'production-locked-down.yaml', 'small-team.yaml', 'split']);
+  });
+
+  it.each(examples)('%s validates without errors or warnings', async (name) => {
+    const result = await loadPolicy([`${examplesDir}${name}`]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('multi-tenant.yaml needs more roles than Milvus allows by default, and says so', async () => {
+    const result = await loadPolicy([`${examplesDir}multi-tenant.yaml`]);
+    if (!result.ok) throw new Error('multi-tenant.yaml must load');
+    // 12 roles + admin + public > proxy.maxRoleNum's default of 10.
+    expect(result.desired.state.roles.length + 2).toBeGreaterThan(10);
+    const text = readFileSync(`${examplesDir}multi-tenant.yaml`, 'utf8');
+    expect(text).toContain('proxy.maxRoleNum');
+    expect(text).toMatch(/^\s+maxRoles: \d+$/m);
+  });
+});
