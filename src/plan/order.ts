@@ -1,0 +1,119 @@
+import { PHASE_ORDER } from '../model/operations.js';
+import type { Operation, OperationKind } from '../model/operations.js';
+import { PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
+import type { RbacState } from '../model/types.js';
+import type { PlannedOperation } from './diff.js';
+import type { PlanStep } from './types.js';
+
+/**
+ * Puts the diff's writes into the safe order of docs/architecture.md: one phase per operation
+ * kind, in PHASE_ORDER (dependencies first, additive before subtractive). Steps that take access
+ * away from the user running the apply go after everything else, in the same kind order, and
+ * the ones that end that user's session (its own password or removal) come very last.
+ *
+ * Phase numbers (docs/plan-format.md):
+ *   1..13   PHASE_ORDER[n - 1]
+ *   10      also re-grants of related privileges a v1 revoke of Load/Flush took away
+ *           (23 when that revoke is among the operator's steps)
+ *   14..26  the same kinds, for steps affecting the operator
+ *   27      the operator's own password change or removal
+ */
+
+const KINDS = PHASE_ORDER.length;
+const REGRANT_PHASE = PHASE_ORDER.indexOf('removePrivilegesFromGroup') + 1;
+export const SESSION_END_PHASE = 2 * KINDS + 1;
+
+const phaseOfKind = (kind: OperationKind): number => PHASE_ORDER.indexOf(kind) + 1;
+
+/** A stable identity: the operation kind and the names it touches. */
+export function stepId(op: Operation): string {
+  switch (op.kind) {
+    case 'createPrivilegeGroup':
+    case 'addPrivilegesToGroup':
+    case 'removePrivilegesFromGroup':
+    case 'dropPrivilegeGroup':
+      return `${op.kind}:${op.group}`;
+    case 'createRole':
+    case 'dropRole':
+      return `${op.kind}:${op.role}`;
+    case 'grant':
+    case 'revoke': {
+      const g = op.grant;
+      return `${op.kind}:${op.role}:${g.dbName}:${g.objectType}:${g.objectName}:${g.privilege}`;
+    }
+    case 'createUser':
+    case 'updatePassword':
+    case 'dropUser':
+      return `${op.kind}:${op.user}`;
+    case 'bindRole':
+    case 'unbindRole':
+      return `${op.kind}:${op.user}:${op.role}`;
+  }
+}
+
+interface OperatorView {
+  readonly name: string;
+  /** Roles the operator holds now, `public` included. */
+  readonly roles: ReadonlySet<string>;
+  /** Custom groups granted to those roles. */
+  readonly groups: ReadonlySet<string>;
+}
+
+function operatorView(live: RbacState, operator: string): OperatorView {
+  const roles = new Set([PUBLIC_ROLE, ...(live.users.find((u) => u.name === operator)?.roles ?? [])]);
+  const custom = new Set(live.privilegeGroups.map((g) => g.name));
+  const groups = new Set<string>();
+  for (const role of live.roles) {
+    if (!roles.has(role.name)) continue;
+    for (const g of role.grants) if (custom.has(g.privilege)) groups.add(g.privilege);
+  }
+  return { name: operator, roles, groups };
+}
+
+function endsSession(op: Operation, operator: string): boolean {
+  return (op.kind === 'updatePassword' || op.kind === 'dropUser') && op.user === operator;
+}
+
+/** Does this step take something away from the operator, as the live state stands? */
+export function takesAccessFromOperator(op: Operation, view: OperatorView): boolean {
+  if (endsSession(op, view.name)) return true;
+  // root passes every privilege check whatever its roles and grants.
+  if (view.name === ROOT_USER) return false;
+  switch (op.kind) {
+    case 'unbindRole':
+      return op.user === view.name;
+    case 'revoke':
+    case 'dropRole':
+      return view.roles.has(op.role);
+    case 'removePrivilegesFromGroup':
+    case 'dropPrivilegeGroup':
+      return view.groups.has(op.group);
+    default:
+      return false;
+  }
+}
+
+export interface OrderInput {
+  readonly operations: readonly PlannedOperation[];
+  readonly live: RbacState;
+  /** The user running the apply; '' or absent when unknown (then nothing is flagged). */
+  readonly operator?: string;
+}
+
+/** Steps sorted by phase; within a phase, in the diff's (deterministic) order. */
+export function orderSteps(input: OrderInput): PlanStep[] {
+  const operator = input.operator ?? '';
+  const view = operator ? operatorView(input.live, operator) : null;
+  const steps = input.operations.map((planned, index): { step: PlanStep; index: number } => {
+    const op = planned.operation;
+    const affects = view !== null && takesAccessFromOperator(op, view);
+    let phase = planned.afterRevokes ? REGRANT_PHASE : phaseOfKind(op.kind);
+    // The revoke it follows was moved among the operator's steps: follow it there.
+    if (planned.afterRevokes && view !== null && view.name !== ROOT_USER && op.kind === 'grant' && view.roles.has(op.role)) phase += KINDS;
+    if (affects) phase = endsSession(op, operator) ? SESSION_END_PHASE : KINDS + phaseOfKind(op.kind);
+    const step: PlanStep = affects ? { id: stepId(op), phase, operation: op, affectsOperator: true } : { id: stepId(op), phase, operation: op };
+    return { step, index };
+  });
+  steps.sort((a, b) => a.step.phase - b.step.phase || a.index - b.index);
+  return steps.map((s) => s.step);
+}

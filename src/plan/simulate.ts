@@ -1,0 +1,123 @@
+import deepEqual from 'fast-deep-equal';
+import { canonicalState, grantKey } from '../model/canonical.js';
+import type { DesiredState } from '../model/desired.js';
+import { RbacEngine } from '../model/engine.js';
+import { isRbacError } from '../model/errors.js';
+import type { ObjectLimits } from '../model/names.js';
+import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
+import type { RbacState } from '../model/types.js';
+import type { MilvusVersion } from '../model/versions.js';
+import { InternalPlanError } from './errors.js';
+import { managedIndexOf } from './scope.js';
+import type { PlanStep } from './types.js';
+
+/**
+ * Proves a plan before it is shown: its steps are applied, with Milvus's rules (the emulator's
+ * engine), to a copy of the live state. Within the managed scope the result must equal the desired
+ * state; outside it nothing may change except bindings to roles the plan drops. Anything else is a
+ * bug in the planner, reported as an InternalPlanError instead of a wrong plan.
+ */
+
+export interface SimulateInput {
+  readonly live: RbacState;
+  readonly desired: DesiredState;
+  readonly steps: readonly PlanStep[];
+  readonly version: MilvusVersion;
+  readonly limits: ObjectLimits;
+  readonly operator?: string;
+  /** Roles the plan drops: unmanaged users' bindings to them go with them. */
+  readonly droppedRoles: readonly string[];
+}
+
+type Part = 'inside' | 'outside';
+
+/** Filters a canonical state; filtering keeps it canonical. */
+function split(state: RbacState, managed: ReturnType<typeof managedIndexOf>, part: Part): RbacState {
+  const keep = (inScope: boolean): boolean => (part === 'inside' ? inScope : !inScope);
+  return ({
+    users: state.users.filter((u) => keep(managed.user(u.name))),
+    roles: state.roles.filter((r) => keep(managed.role(r.name))),
+    privilegeGroups: state.privilegeGroups.filter((g) => keep(managed.privilegeGroup(g.name))),
+  });
+}
+
+function setDifferences(label: string, expected: Iterable<string>, actual: Iterable<string>, out: string[]): void {
+  const want = new Set(expected);
+  const have = new Set(actual);
+  for (const x of want) if (!have.has(x)) out.push(`${label}: missing ${x}`);
+  for (const x of have) if (!want.has(x)) out.push(`${label}: unexpected ${x}`);
+}
+
+function grantText(key: string): string {
+  const [db, type, object, privilege] = key.split('\u0000');
+  return `${privilege} on ${type} ${db}.${object}`;
+}
+
+/** Every difference between two canonical states, one line each. */
+export function describeStateDifferences(expected: RbacState, actual: RbacState, where: string): string[] {
+  const out: string[] = [];
+  const users = (s: RbacState): Map<string, readonly string[]> => new Map(s.users.map((u) => [u.name, u.roles]));
+  const roles = (s: RbacState): Map<string, string[]> => new Map(s.roles.map((r) => [r.name, r.grants.map(grantKey)]));
+  const groups = (s: RbacState): Map<string, readonly string[]> => new Map(s.privilegeGroups.map((g) => [g.name, g.privileges]));
+  for (const [label, want, have, item] of [
+    ['user', users(expected), users(actual), (x: string) => `role ${x}`],
+    ['role', roles(expected), roles(actual), (x: string) => `grant ${grantText(x)}`],
+    ['privilege group', groups(expected), groups(actual), (x: string) => `privilege ${x}`],
+  ] as const) {
+    setDifferences(`${where} ${label}s`, want.keys(), have.keys(), out);
+    for (const [name, members] of want) {
+      const got = have.get(name);
+      if (got) setDifferences(`${where} ${label} "${name}"`, members.map(item), got.map(item), out);
+    }
+  }
+  return out;
+}
+
+/** The engine always has root, admin and public, whether or not the state read lists them. */
+function withBuiltins(state: RbacState): RbacState {
+  const missingUser = !state.users.some((u) => u.name === ROOT_USER);
+  const missingRoles = [ADMIN_ROLE, PUBLIC_ROLE].filter((name) => !state.roles.some((r) => r.name === name));
+  if (!missingUser && missingRoles.length === 0) return state;
+  return canonicalState({
+    users: missingUser ? [...state.users, { name: ROOT_USER, roles: [] }] : state.users,
+    roles: [...state.roles, ...missingRoles.map((name) => ({ name, grants: [] }))],
+    privilegeGroups: state.privilegeGroups,
+  });
+}
+
+function withoutBindingsTo(state: RbacState, roles: ReadonlySet<string>): RbacState {
+  if (roles.size === 0) return state;
+  return { ...state, users: state.users.map((u) => ({ name: u.name, roles: u.roles.filter((r) => !roles.has(r)) })) };
+}
+
+/** Applies the steps to the live state; returns the state they lead to. Throws InternalPlanError. */
+export function simulatePlan(input: SimulateInput): RbacState {
+  const engine = new RbacEngine({ version: input.version, limits: input.limits }, input.live);
+  const before = withBuiltins(canonicalState(input.live));
+  const caller = input.operator && engine.hasUser(input.operator) ? input.operator : ROOT_USER;
+  for (const step of input.steps) {
+    try {
+      // No password resolver: users are created without one, and no password is ever read here.
+      engine.apply(step.operation, { caller });
+    } catch (error) {
+      if (!isRbacError(error)) throw error;
+      throw new InternalPlanError(`the plan is wrong: Milvus would refuse step ${step.id} (${error.message})`, []);
+    }
+  }
+  const result = engine.snapshot();
+  const managed = managedIndexOf(input.desired);
+  const expectedInside = split(canonicalState(input.desired.state), managed, 'inside');
+  const actualInside = split(result, managed, 'inside');
+  const expectedOutside = split(withoutBindingsTo(before, new Set(input.droppedRoles)), managed, 'outside');
+  const actualOutside = split(result, managed, 'outside');
+  // Deep equality first: describing differences costs a key per grant, worth it only on failure.
+  if (deepEqual(expectedInside, actualInside) && deepEqual(expectedOutside, actualOutside)) return result;
+  const differences = [
+    ...describeStateDifferences(expectedInside, actualInside, 'managed'),
+    ...describeStateDifferences(expectedOutside, actualOutside, 'unmanaged'),
+  ];
+  if (differences.length > 0) {
+    throw new InternalPlanError('the plan would not produce the state the policy describes (a planner bug: please report it):', differences);
+  }
+  return result;
+}

@@ -1,0 +1,87 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { executeOperation } from '../../src/milvus/execute.js';
+import { envSecretResolver } from '../../src/milvus/secrets.js';
+import { runPlan } from '../../src/plan/run.js';
+import type { RunPlanOptions, RunPlanResult } from '../../src/plan/run.js';
+import type { Plan } from '../../src/plan/types.js';
+import type { VersionProfile } from '../../src/model/versions.js';
+import type { RbacState } from '../../src/model/types.js';
+import type { ObjectLimits } from '../../src/model/names.js';
+
+export const ROOT_TOKEN = 'root:Milvus';
+/** Password values the policy's env vars hold: they must never show up in any output. */
+export const PASSWORD_ENV: Readonly<Record<string, string>> = { SVC_API_PW: 'api-Secret-7731', SVC_ETL_PW: 'etl-Secret-4419', SVC_NEW_PW: 'new-Secret-9090' };
+
+export interface PlanFixture {
+  readonly emulator: RunningEmulator;
+  readonly dir: string;
+  /** A bare SDK client, as a person or another tool would use it (db `default`). */
+  readonly raw: MilvusClient;
+  rawFor(database: string): MilvusClient;
+  policy(text: string, name?: string): Promise<string>;
+  plan(files: readonly string[], options?: Partial<RunPlanOptions>): Promise<RunPlanResult>;
+  /** Runs a plan's steps through the real client layer, in order. */
+  apply(plan: Plan): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An emulator of one version profile, optionally seeded with a state (root keeps password Milvus). */
+export async function startPlanFixture(profile: VersionProfile, seed?: RbacState, limits?: ObjectLimits): Promise<PlanFixture> {
+  const emulator = await startEmulator({
+    port: 0,
+    milvusVersion: profile,
+    ...(seed ? { seed: { state: seed, passwords: { root: 'Milvus' } } } : {}),
+    ...(limits ? { limits } : {}),
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'rbac-plan-'));
+  const clients: MilvusClient[] = [];
+  const rawFor = (database: string): MilvusClient => {
+    const client = new MilvusClient({ address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 60_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
+    clients.push(client);
+    return client;
+  };
+  const connection = connectionOptionsFromEnv({ address: emulator.address }, { MILVUS_TOKEN: ROOT_TOKEN });
+  let count = 0;
+  return {
+    emulator,
+    dir,
+    raw: rawFor('default'),
+    rawFor,
+    async policy(text, name) {
+      const file = join(dir, name ?? `policy-${++count}.yaml`);
+      await writeFile(file, text);
+      return file;
+    },
+    plan: (files, options = {}) => runPlan({ files, connection, ...options }),
+    async apply(plan) {
+      const conn = await connect(connection);
+      try {
+        const secrets = envSecretResolver({ ...PASSWORD_ENV });
+        for (const step of plan.steps) await executeOperation(conn, step.operation, secrets);
+      } finally {
+        await conn.close();
+      }
+    },
+    async close() {
+      await Promise.allSettled(clients.map((c) => c.closeConnection()));
+      await emulator.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fails with the server's reason when a raw SDK call is refused. */
+export function ok(status: { error_code?: string | number; code?: number; reason?: string } | undefined): void {
+  const code = status?.error_code;
+  if (code !== undefined && code !== 'Success' && code !== 0) throw new Error(`raw SDK call failed: ${String(code)} ${status?.reason ?? ''}`);
+}
+
+export function ids(plan: Plan | undefined): string[] {
+  return (plan?.steps ?? []).map((s) => s.id).sort();
+}
