@@ -1,3 +1,4 @@
+import type { ObjectLimits } from './names.js';
 import type { PasswordSource } from './operations.js';
 import type { RbacState } from './types.js';
 
@@ -38,4 +39,6 @@ export interface DesiredState {
   readonly scope: ManagedScope;
   /** Databases the policy's grants name (besides `default` and `*`). */
   readonly databases: readonly string[];
+  /** The target's raised limits the policy declares (`target.limits`); Milvus's defaults otherwise. */
+  readonly limits?: Partial<ObjectLimits>;
 }

@@ -28,8 +28,9 @@ export interface MakePlanOptions {
   readonly policyHash: string;
   /** The user running the apply ('' when unknown). */
   readonly operator?: string;
-  /** The server's proxy.maxUserNum / proxy.maxRoleNum; default Milvus's 100 / 10. */
-  readonly limits?: ObjectLimits;
+  /** The server's proxy.maxUserNum / proxy.maxRoleNum when known; each falls back to the policy's
+   * `target.limits`, then to Milvus's defaults (100 / 10). */
+  readonly limits?: Partial<ObjectLimits>;
   readonly now?: Date;
 }
 
@@ -39,7 +40,7 @@ export interface MakePlanOptions {
  */
 export function makePlan(options: MakePlanOptions): Plan {
   const { desired, live } = options;
-  const limits = options.limits ?? DEFAULT_OBJECT_LIMITS;
+  const limits: ObjectLimits = { ...DEFAULT_OBJECT_LIMITS, ...desired.limits, ...options.limits };
   const operator = options.operator ?? '';
   const diff = diffStates({
     live: live.state,

@@ -29,7 +29,7 @@ export interface RunPlanOptions {
   readonly detailedExitcode?: boolean;
   readonly colour?: boolean;
   /** The server's proxy.maxUserNum / proxy.maxRoleNum when raised from Milvus's defaults. */
-  readonly limits?: ObjectLimits;
+  readonly limits?: Partial<ObjectLimits>;
   readonly now?: Date;
 }
 

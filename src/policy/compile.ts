@@ -86,5 +86,6 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     protectedPrivilegeGroups: flagged(merged.privilegeGroups),
     scope,
     databases: [...databases].sort(),
+    ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
   };
 }

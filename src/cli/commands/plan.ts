@@ -53,8 +53,8 @@ export function register(program: Command): void {
     .option('--out <path>', 'save the plan as JSON, for "rbac apply <path>" (never holds a password)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes')
-    .option('--max-users <n>', "the server's proxy.maxUserNum when raised (default 100)", positiveInteger)
-    .option('--max-roles <n>', "the server's proxy.maxRoleNum when raised (default 10)", positiveInteger)
+    .option('--max-users <n>', "the server's proxy.maxUserNum when raised (default: the policy's target.limits.maxUsers, else 100)", positiveInteger)
+    .option('--max-roles <n>', "the server's proxy.maxRoleNum when raised (default: the policy's target.limits.maxRoles, else 10)", positiveInteger)
     .option('--address <host:port>', 'Milvus address (default $MILVUS_ADDRESS)')
     .option('--token-env <name>', 'env var holding the token (default $MILVUS_TOKEN)')
     .option('--token-file <path>', 'file holding the token')
@@ -76,9 +76,10 @@ export function register(program: Command): void {
       }
       const { runPlan } = await import('../../plan/run.js');
       const { shouldUseColour } = await import('../../report/colour.js');
-      const limits = flags.maxUsers !== undefined || flags.maxRoles !== undefined
-        ? { maxUsers: flags.maxUsers ?? 100, maxRoles: flags.maxRoles ?? 10 }
-        : undefined;
+      const limits = {
+        ...(flags.maxUsers !== undefined ? { maxUsers: flags.maxUsers } : {}),
+        ...(flags.maxRoles !== undefined ? { maxRoles: flags.maxRoles } : {}),
+      };
       const result = await runPlan({
         files: flags.file,
         connection,
@@ -86,7 +87,7 @@ export function register(program: Command): void {
         ...(flags.out !== undefined ? { out: flags.out } : {}),
         detailedExitcode: flags.detailedExitcode === true,
         colour: flags.format === 'text' && shouldUseColour(process.stdout),
-        ...(limits ? { limits } : {}),
+        limits,
       });
       if (result.errors) process.stderr.write(result.errors);
       if (result.output) process.stdout.write(result.output);
