@@ -82,9 +82,7 @@ export class AccessIndex {
 
   /** Why `user` holds everything without a grant, or null. */
   unconditionalReason(user: string): 'root' | 'admin' | null {
-    if (user === ROOT_USER) return 'root';
-    if ((this.rolesByUser.get(user) ?? []).includes(ADMIN_ROLE)) return 'admin';
-    return null;
+    return unconditionalAccess(user, this.rolesByUser.get(user) ?? []);
   }
 
   /** The role's grants as the proxy's policies (memoised per role). */
@@ -151,6 +149,15 @@ export class AccessIndex {
     }
     return { allowed: false };
   }
+}
+
+/**
+ * Root, and every member of `admin`, pass Milvus's privilege interceptor without any grant being
+ * looked at; callers that know a user's bound roles can decide this without building an index.
+ */
+export function unconditionalAccess(user: string, boundRoles: readonly string[]): 'root' | 'admin' | null {
+  if (user === ROOT_USER) return 'root';
+  return boundRoles.includes(ADMIN_ROLE) ? 'admin' : null;
 }
 
 const versionKey = (v: MilvusVersion): string => `${v.major}.${v.minor}.${v.patch}`;
