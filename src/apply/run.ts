@@ -1,5 +1,6 @@
 import type { DesiredState } from '../model/desired.js';
 import type { Operation } from '../model/operations.js';
+import { checkStorablePassword } from '../model/names.js';
 import { formatVersion } from '../model/versions.js';
 import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
@@ -119,12 +120,14 @@ class Output {
   }
 }
 
-/** Passwords are resolved before anything runs: a missing variable is reported, nothing changes. */
+/**
+ * Passwords are resolved and checked against Milvus's rules before anything runs: a missing
+ * variable or a password Milvus would refuse is reported, and nothing changes.
+ */
 function passwordRefusals(steps: readonly ApplyPlanStep[], secrets: SecretResolver): Refusal[] {
   return checkPasswordSources(steps, (op) => {
     try {
-      secrets.resolvePassword(op.password);
-      return null;
+      return checkStorablePassword(secrets.resolvePassword(op.password));
     } catch (error) {
       if (error instanceof SecretError) return error.message;
       throw error;

@@ -20,6 +20,7 @@ import {
   PUBLIC_ROLE,
   ROOT_USER,
   checkDatabaseName,
+  BCRYPT_MAX_PASSWORD_BYTES,
   checkPassword,
   checkPrivilegeGroupName,
   checkRoleName,
@@ -96,8 +97,6 @@ export interface ApplyContext {
 
 const NO_ROLE = "not found the role, maybe the role isn't existed or internal system error";
 const NO_USER = "not found the user, maybe the user isn't existed or internal system error";
-/** Go's bcrypt refuses longer passwords (measured on 2.3.5: UnexpectedError "encrypt password failed…"). */
-const BCRYPT_MAX_BYTES = 72;
 
 /** Grants every fresh Milvus gives `public` (measured on 2.3.5; grantor root, db `*`). */
 const PUBLIC_DEFAULT_GRANTS: readonly Grant[] = [
@@ -277,7 +276,7 @@ export class RbacEngine {
   private checkNewPassword(password: string): void {
     const problem = checkPassword(password, this.nameLimits);
     requireName(problem, '');
-    if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES) {
+    if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES) {
       throw new RbacError('Internal', 'encrypt password failed: bcrypt: password length exceeds 72 bytes', {
         layer: 'proxy',
         typed: false,

@@ -84,6 +84,23 @@ export function checkPassword(password: string, limits: NameLimits = DEFAULT_NAM
   return null;
 }
 
+/**
+ * Milvus hashes passwords with Go's bcrypt, which refuses more than 72 bytes: a longer password
+ * passes the range check and then fails with UnexpectedError (measured on 2.3.5).
+ */
+export const BCRYPT_MAX_PASSWORD_BYTES = 72;
+
+/** Every rule a password must meet before Milvus will store it; the message never holds the password. */
+export function checkStorablePassword(password: string, limits: NameLimits = DEFAULT_NAME_LIMITS): NameProblem {
+  const range = checkPassword(password, limits);
+  if (range) return range;
+  const bytes = Buffer.byteLength(password, 'utf8');
+  if (bytes > BCRYPT_MAX_PASSWORD_BYTES) {
+    return `password is ${bytes} bytes: Milvus stores passwords with bcrypt, which refuses more than ${BCRYPT_MAX_PASSWORD_BYTES} bytes`;
+  }
+  return null;
+}
+
 /** Milvus's validateName, shared by role, object, collection and privilege names. */
 function checkGenericName(raw: string, what: string, extraAllowed: string, limits: NameLimits): NameProblem {
   const name = raw.trim();

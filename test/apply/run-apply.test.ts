@@ -89,6 +89,17 @@ describe('rbac apply safety', () => {
     expect(emu.engine.snapshot()).toEqual(before);
   });
 
+  it('refuses before any step a password Milvus would refuse (bcrypt: over 72 bytes), without printing it', async () => {
+    const emu = await start();
+    const before = emu.engine.snapshot();
+    const long = 'L'.repeat(80);
+    const result = await apply(emu, { source: { policyFiles: [writePolicy(POLICY)] }, env: { ...PASSWORDS, APP_TWO_PW: long } });
+    expect(result.result.status).toBe('refused');
+    expect(result.output).toContain('more than 72 bytes');
+    expect(result.output).not.toContain(long);
+    expect(emu.engine.snapshot()).toEqual(before);
+  });
+
   it('refuses to wait for a confirmation without a terminal', async () => {
     const emu = await start();
     const before = emu.engine.snapshot();

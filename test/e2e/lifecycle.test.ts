@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RbacObjects } from '@zilliz/milvus2-sdk-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPlanning } from '../../src/apply/planning.js';
 import { runApply } from '../../src/apply/run.js';
@@ -106,7 +107,7 @@ users:
 
     // Drift made by hand: an extra grant in the second database and a lost binding.
     const inDb = await t.client({ user: 'root', password: (process.env.MILVUS_TOKEN ?? 'root:Milvus').split(':')[1] ?? '', database: db });
-    expect((await inDb.grantPrivilege({ roleName: writer, object: 'Collection', objectName: 'logs', privilegeName: 'Query' })).error_code).toBe('Success');
+    expect((await inDb.grantPrivilege({ roleName: writer, object: RbacObjects.Collection, objectName: 'logs', privilegeName: 'Query' })).error_code).toBe('Success');
     expect((await root.removeUserFromRole({ username: app, roleName: reader })).error_code).toBe('Success');
 
     const drift = await plan(full);

@@ -5,6 +5,7 @@ import {
   checkPassword,
   checkPrivilegeGroupName,
   checkRoleName,
+  checkStorablePassword,
   checkUserName,
   DEFAULT_NAME_LIMITS,
   isDefaultRole,
@@ -89,5 +90,17 @@ describe('default roles', () => {
     expect(isDefaultRole('admin')).toBe(true);
     expect(isDefaultRole('public')).toBe(true);
     expect(isDefaultRole('Admin')).toBe(false);
+  });
+});
+
+describe('checkStorablePassword (range, then the bcrypt limit measured on 2.3.5)', () => {
+  it('accepts 72 bytes and refuses 73 without quoting the password', () => {
+    expect(checkStorablePassword('p'.repeat(72))).toBeNull();
+    const problem = checkStorablePassword('q'.repeat(73));
+    expect(problem).toContain('more than 72 bytes');
+    expect(problem).not.toContain('qqqq');
+  });
+  it('still reports the range first', () => {
+    expect(checkStorablePassword('abc')).toContain('invalid password length');
   });
 });
