@@ -1,6 +1,7 @@
 import type { DesiredState } from '../model/desired.js';
 import type { RbacState } from '../model/types.js';
 import type { LiveStateRead } from '../milvus/read-state.js';
+import type { PlanHeader } from '../plan/types.js';
 import type { ExecutableStep } from './executor.js';
 
 /**
@@ -14,13 +15,7 @@ export interface ApplyPlanStep extends ExecutableStep {
   readonly affectsOperator?: boolean;
 }
 
-export interface ApplyPlan {
-  readonly formatVersion: number;
-  readonly toolVersion: string;
-  readonly createdAt: string;
-  readonly target: { readonly address: string; readonly milvusVersion: string };
-  readonly policyHash: string;
-  readonly liveFingerprint: string;
+export interface ApplyPlan extends PlanHeader {
   readonly steps: readonly ApplyPlanStep[];
   readonly warnings: readonly string[];
 }

@@ -31,8 +31,9 @@ export interface UnmanagedObjects {
   readonly privilegeGroups: readonly string[];
 }
 
-export interface Plan {
-  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+/** What identifies a plan: where and from what it was made. Renderers and apply read only this and the steps. */
+export interface PlanHeader {
+  readonly formatVersion: number;
   readonly toolVersion: string;
   /** ISO-8601 UTC. */
   readonly createdAt: string;
@@ -41,6 +42,10 @@ export interface Plan {
   readonly policyHash: string;
   /** sha256 of the canonical live state the plan was computed from. */
   readonly liveFingerprint: string;
+}
+
+export interface Plan extends PlanHeader {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   readonly steps: readonly PlanStep[];
   readonly unmanaged: UnmanagedObjects;
   readonly warnings: readonly string[];

@@ -1,5 +1,6 @@
 import type { Operation, PasswordSource } from '../model/operations.js';
 import type { Grant } from '../model/types.js';
+import type { PlanHeader, UnmanagedObjects } from '../plan/types.js';
 
 /**
  * A plan's steps grouped by the object they change, the way a reader thinks about them: "create
@@ -15,15 +16,9 @@ export interface RenderableStep {
   readonly affectsOperator?: boolean;
 }
 
-export interface RenderablePlan {
-  readonly formatVersion: number;
-  readonly toolVersion: string;
-  readonly createdAt: string;
-  readonly target: { readonly address: string; readonly milvusVersion: string };
-  readonly policyHash: string;
-  readonly liveFingerprint: string;
+export interface RenderablePlan extends PlanHeader {
   readonly steps: readonly RenderableStep[];
-  readonly unmanaged?: { readonly users: readonly string[]; readonly roles: readonly string[]; readonly privilegeGroups: readonly string[] };
+  readonly unmanaged?: UnmanagedObjects;
   readonly warnings: readonly string[];
 }
 

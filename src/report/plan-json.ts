@@ -1,3 +1,4 @@
+import type { PlanHeader, UnmanagedObjects } from '../plan/types.js';
 import { groupChanges, summarise } from './plan-changes.js';
 import type { ChangeAction, ChangeSummary, ObjectKind, RenderablePlan, RenderableStep } from './plan-changes.js';
 
@@ -7,17 +8,11 @@ import type { ChangeAction, ChangeSummary, ObjectKind, RenderablePlan, Renderabl
  * can also be given to `rbac apply`.
  */
 
-export interface PlanJson {
-  readonly formatVersion: number;
-  readonly toolVersion: string;
-  readonly createdAt: string;
-  readonly target: { readonly address: string; readonly milvusVersion: string };
-  readonly policyHash: string;
-  readonly liveFingerprint: string;
+export interface PlanJson extends PlanHeader {
   readonly summary: ChangeSummary & { readonly steps: number };
   readonly changes: readonly { readonly kind: ObjectKind; readonly name: string; readonly action: ChangeAction; readonly steps: readonly string[] }[];
   readonly steps: readonly RenderableStep[];
-  readonly unmanaged: { readonly users: readonly string[]; readonly roles: readonly string[]; readonly privilegeGroups: readonly string[] };
+  readonly unmanaged: UnmanagedObjects;
   readonly warnings: readonly string[];
 }
 
