@@ -42,7 +42,9 @@ export async function startPlanFixture(profile: VersionProfile, seed?: RbacState
   const dir = await mkdtemp(join(tmpdir(), 'rbac-plan-'));
   const clients: MilvusClient[] = [];
   const rawFor = (database: string): MilvusClient => {
-    const client = new MilvusClient({ address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 60_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
+    // Seen twice under heavy load: one call stuck until its deadline. A short deadline with
+    // retries turns that into a retry instead of a test timeout.
+    const client = new MilvusClient({ address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 8_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
     clients.push(client);
     return client;
   };
