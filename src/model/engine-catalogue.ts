@@ -27,20 +27,33 @@ function knownSince(version: MilvusVersion, since: string): boolean {
   return atLeast(version, since);
 }
 
+// Asked once per grant on every read and every engine call: built once per version.
+const groupsByVersion = new Map<string, ReadonlyMap<string, BuiltinGroup>>();
+
+function groupIndexOf(version: MilvusVersion): ReadonlyMap<string, BuiltinGroup> {
+  const key = `${version.major}.${version.minor}.${version.patch}`;
+  let index = groupsByVersion.get(key);
+  if (!index) {
+    const groups: BuiltinGroup[] = [];
+    if (featuresOf(version).privilegeGroups) {
+      for (const g of BUILTIN_PRIVILEGE_GROUPS) {
+        if (knownSince(version, g.since)) groups.push({ name: g.name, privileges: g.members, legacy: false });
+      }
+      for (const g of LEGACY_PRIVILEGE_GROUPS) groups.push({ name: g.name, privileges: g.members, legacy: true });
+    }
+    index = new Map(groups.map((g) => [g.name, g]));
+    groupsByVersion.set(key, index);
+  }
+  return index;
+}
+
 /** Built-in groups the version knows: the nine v2 groups and the legacy ones arrive with privilege groups. */
 export function builtinGroupsOf(version: MilvusVersion): readonly BuiltinGroup[] {
-  if (!featuresOf(version).privilegeGroups) return [];
-  const v2 = BUILTIN_PRIVILEGE_GROUPS.filter((g) => knownSince(version, g.since)).map((g) => ({
-    name: g.name,
-    privileges: g.members,
-    legacy: false,
-  }));
-  const legacy = LEGACY_PRIVILEGE_GROUPS.map((g) => ({ name: g.name, privileges: g.members, legacy: true }));
-  return [...v2, ...legacy];
+  return [...groupIndexOf(version).values()];
 }
 
 export function builtinGroup(version: MilvusVersion, name: string): BuiltinGroup | undefined {
-  return builtinGroupsOf(version).find((g) => g.name === name);
+  return groupIndexOf(version).get(name);
 }
 
 /** A single built-in privilege the version knows. */

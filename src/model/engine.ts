@@ -206,10 +206,12 @@ export class RbacEngine {
   /** SelectRole: unknown names give an empty list, as Milvus does. */
   selectRoles(name?: string): { name: string; users: string[] }[] {
     const names = name === undefined || name === '' ? sortedUnique(this.roles) : this.roles.has(name) ? [name] : [];
-    return names.map((role) => ({
-      name: role,
-      users: this.listUsers().filter((u) => this.bindings.get(u)?.has(role) ?? false),
-    }));
+    // One pass over the bindings, not one per role: a full SelectRole is a single RPC at any size.
+    const usersOf = new Map<string, string[]>(names.map((role) => [role, []]));
+    for (const user of this.listUsers()) {
+      for (const role of this.bindings.get(user) ?? []) usersOf.get(role)?.push(user);
+    }
+    return names.map((role) => ({ name: role, users: usersOf.get(role) ?? [] }));
   }
 
   authenticate(user: string, password: string): boolean {
