@@ -208,9 +208,8 @@ async function readByBackup(client: MilvusClient, counter: CallCounter, builder:
   const meta = backup.RBAC_meta ?? {};
   for (const group of meta.privilege_groups ?? []) builder.addGroup(group, naming);
   builder.addGrantEntities(meta.grants);
-  // BackupRBAC omits the built-in roles; read theirs directly.
-  const builtins = [ADMIN_ROLE, PUBLIC_ROLE].filter((r) => builder.roles.has(r));
-  const lists = await mapWithConcurrency(builtins, concurrency, (role) => selectGrants(client, counter, role, '*'));
+  // BackupRBAC omits the built-in roles (which every Milvus has); read theirs directly.
+  const lists = await mapWithConcurrency([ADMIN_ROLE, PUBLIC_ROLE], concurrency, (role) => selectGrants(client, counter, role, '*'));
   for (const list of lists) builder.addGrantEntities(list);
   return true;
 }
@@ -224,13 +223,16 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
   const client = conn.client;
   const { features } = conn;
 
-  const dbListing = features.databases ? listDatabases(client, counter, builder.warnings) : Promise.resolve([]);
-  await readUsersAndBindings(client, counter, builder);
-  const existing = await dbListing;
+  // Independent reads go out together: on the BackupRBAC path the whole read is one round trip.
+  const [existing, , readByBackupDone] = await Promise.all([
+    features.databases ? listDatabases(client, counter, builder.warnings) : Promise.resolve([]),
+    readUsersAndBindings(client, counter, builder),
+    features.backupRbac ? readByBackup(client, counter, builder, naming, concurrency) : Promise.resolve(false),
+  ]);
   const databases = [...new Set([DEFAULT_DATABASE, ...existing, ...(options.databases ?? [])])].filter((d) => d !== '*').sort();
 
   let method: LiveStateRead['method'];
-  if (features.backupRbac && (await readByBackup(client, counter, builder, naming, concurrency))) {
+  if (readByBackupDone) {
     method = 'backup';
   } else {
     if (features.privilegeGroups) await readCustomGroups(client, counter, builder, naming);
