@@ -2,6 +2,8 @@ import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
 import { MilvusCallError } from '../milvus/errors.js';
 import { readLiveState } from '../milvus/read-state.js';
+import type { LiveStateRead } from '../milvus/read-state.js';
+import type { DesiredState } from '../model/desired.js';
 import { redact } from '../milvus/secrets.js';
 import type { ObjectLimits } from '../model/names.js';
 import { formatVersion } from '../model/versions.js';
@@ -42,11 +44,11 @@ export interface RunPlanResult {
   readonly plan?: Plan;
 }
 
-function failure(errors: string): RunPlanResult {
+export function failure(errors: string): RunPlanResult {
   return { exitCode: 1, output: '', errors: errors.endsWith('\n') ? errors : `${errors}\n` };
 }
 
-function describeError(error: unknown, address: string): string {
+export function describeError(error: unknown, address: string): string {
   if (error instanceof PlanError) return `Error: ${error.message}`;
   if (error instanceof InternalPlanError) return `Internal error: ${error.message}`;
   if (error instanceof PlanFileError) return `Error: ${error.message}`;
@@ -54,7 +56,24 @@ function describeError(error: unknown, address: string): string {
   return `Error: ${redact(error instanceof Error ? error.message : String(error))}`;
 }
 
-async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promise<RunPlanResult> {
+/** What a plan was computed from, for commands that report more than the steps (drift). */
+export interface PlannedAgainstLive {
+  readonly plan: Plan;
+  readonly desired: DesiredState;
+  readonly live: LiveStateRead;
+  /** Warnings from the policy loader, formatted. */
+  readonly notes: string;
+}
+
+/**
+ * The pipeline every command that compares a policy with Milvus shares: load the policy for the
+ * server's version, read the live state, diff, order, simulate. A failure comes back as the
+ * result to print (exit 1); errors from Milvus are thrown.
+ */
+export async function planAgainstLive(
+  conn: MilvusConnection,
+  options: Pick<RunPlanOptions, 'files' | 'limits' | 'now'>,
+): Promise<PlannedAgainstLive | RunPlanResult> {
   const loaded = await loadPolicy([...options.files], { targetVersion: formatVersion(conn.version) });
   const notes = loaded.diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join('');
   if (!loaded.ok) {
@@ -70,6 +89,13 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  return { plan, desired: loaded.desired, live, notes };
+}
+
+async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promise<RunPlanResult> {
+  const planned = await planAgainstLive(conn, options);
+  if (!('desired' in planned)) return planned;
+  const { plan, notes } = planned;
   if (options.out) await writePlanFile(options.out, plan);
   let output = renderPlan(plan, options.format ?? 'text', { colour: options.colour ?? false });
   if (options.out && (options.format ?? 'text') === 'text') output += `\nSaved the plan to ${options.out}: run "rbac apply ${options.out}" to apply exactly these steps.\n`;

@@ -1,0 +1,79 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import type { ConnectionFlags } from '../milvus/connection.js';
+
+/** Option parsers and the option sets several commands share; flags only, no behaviour. */
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+export function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number (0 or more)');
+  return n;
+}
+
+export interface ConnectionFlagValues {
+  readonly address?: string;
+  readonly tokenEnv?: string;
+  readonly tokenFile?: string;
+  readonly user?: string;
+  readonly passwordEnv?: string;
+  readonly passwordFile?: string;
+  readonly tls?: boolean;
+  readonly caFile?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Secrets are named by environment variable or file, never given on the command line. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('--address <host:port>', 'Milvus address (default $MILVUS_ADDRESS)')
+    .option('--token-env <name>', 'env var holding the token (default $MILVUS_TOKEN)')
+    .option('--token-file <path>', 'file holding the token')
+    .option('--user <name>', 'user name for password login (default $MILVUS_USER)')
+    .option('--password-env <name>', 'env var holding the password (default $MILVUS_PASSWORD)')
+    .option('--password-file <path>', 'file holding the password')
+    .option('--tls', 'use TLS')
+    .option('--ca-file <path>', 'CA certificate for TLS')
+    .option('--timeout-ms <ms>', 'per-call deadline in milliseconds', positiveInteger);
+}
+
+export function connectionFlags(flags: ConnectionFlagValues): ConnectionFlags {
+  return {
+    ...(flags.address !== undefined ? { address: flags.address } : {}),
+    ...(flags.tokenEnv !== undefined ? { tokenEnv: flags.tokenEnv } : {}),
+    ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
+    ...(flags.user !== undefined ? { user: flags.user } : {}),
+    ...(flags.passwordEnv !== undefined ? { passwordEnv: flags.passwordEnv } : {}),
+    ...(flags.passwordFile !== undefined ? { passwordFile: flags.passwordFile } : {}),
+    ...(flags.tls ? { tls: true } : {}),
+    ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}),
+    ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+  };
+}
+
+export interface LimitFlagValues {
+  readonly maxUsers?: number;
+  readonly maxRoles?: number;
+}
+
+export function addLimitOptions(command: Command): Command {
+  return command
+    .option('--max-users <n>', "the server's proxy.maxUserNum when raised (default: the policy's target.limits.maxUsers, else 100)", positiveInteger)
+    .option('--max-roles <n>', "the server's proxy.maxRoleNum when raised (default: the policy's target.limits.maxRoles, else 10)", positiveInteger);
+}
+
+export function limitsFrom(flags: LimitFlagValues): { maxUsers?: number; maxRoles?: number } {
+  return {
+    ...(flags.maxUsers !== undefined ? { maxUsers: flags.maxUsers } : {}),
+    ...(flags.maxRoles !== undefined ? { maxRoles: flags.maxRoles } : {}),
+  };
+}
