@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerApply } from './apply.js';
+import { register as registerDrift } from './drift.js';
 import { register as registerEmulator } from './emulator.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerLint } from './lint.js';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerLint(program);
   registerPlan(program);
   registerApply(program);
+  registerDrift(program);
   registerExplain(program);
   registerWhoCan(program);
   registerEmulator(program);

@@ -1,0 +1,44 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { addConnectionOptions, addLimitOptions, collect, connectionFlags, limitsFrom } from '../options.js';
+import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
+
+interface DriftFlags extends ConnectionFlagValues, LimitFlagValues {
+  readonly file: string[];
+  readonly format: 'text' | 'json' | 'markdown';
+  readonly prometheusTextfile?: string;
+}
+
+/** `rbac drift`: compare live Milvus with the policy, change nothing. Exit 0 in sync, 2 drift, 1 error. */
+export function register(program: Command): void {
+  const command = program
+    .command('drift')
+    .description('Compare a live Milvus with the policy and report any difference; changes nothing. Exit 0 in sync, 2 drift, 1 error.')
+    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)');
+  addConnectionOptions(addLimitOptions(command)).action(async (flags: DriftFlags) => {
+    const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../../milvus/connection.js');
+    let connection;
+    try {
+      connection = connectionOptionsFromEnv(connectionFlags(flags));
+    } catch (error) {
+      process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const { runDrift } = await import('../../drift/run.js');
+    const { shouldUseColour } = await import('../../report/colour.js');
+    const result = await runDrift({
+      files: flags.file,
+      connection,
+      format: flags.format,
+      limits: limitsFrom(flags),
+      colour: flags.format === 'text' && shouldUseColour(process.stdout),
+      ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
+    });
+    if (result.errors) process.stderr.write(result.errors);
+    if (result.output) process.stdout.write(result.output);
+    process.exitCode = result.exitCode;
+  });
+}

@@ -1,0 +1,83 @@
+import { connect, describeConnectionFailure } from '../milvus/connection.js';
+import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
+import type { ObjectLimits } from '../model/names.js';
+import { describeError, failure, planAgainstLive } from '../plan/run.js';
+import { renderPlan } from '../report/index.js';
+import { writeDriftMetrics } from './prometheus.js';
+import { driftReport, driftSummaryLine, renderDriftJson } from './report.js';
+import type { DriftReport } from './report.js';
+
+/**
+ * `rbac drift` as a function: the plan pipeline, read-only, with drift's own exit codes (0 in
+ * sync, 2 drift, 1 error) and outputs. Nothing is ever written to Milvus.
+ */
+
+export type DriftFormat = 'text' | 'json' | 'markdown';
+
+export interface RunDriftOptions {
+  readonly files: readonly string[];
+  readonly connection: ConnectionOptions;
+  readonly format?: DriftFormat;
+  readonly prometheusTextfile?: string;
+  readonly limits?: Partial<ObjectLimits>;
+  readonly colour?: boolean;
+  /** Injected by tests; defaults to the clock. */
+  readonly now?: () => Date;
+}
+
+export interface RunDriftResult {
+  readonly exitCode: 0 | 1 | 2;
+  readonly output: string;
+  readonly errors: string;
+  readonly report?: DriftReport;
+}
+
+function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], format: DriftFormat, colour: boolean): string {
+  if (format === 'json') return renderDriftJson(report);
+  const summary = driftSummaryLine(report);
+  if (format === 'markdown') {
+    const body = report.inSync ? '' : `\n${renderPlan(plan, 'markdown')}`;
+    return `### Drift check: ${report.target.address} (Milvus ${report.target.milvusVersion})\n\n${summary}\n${body}`;
+  }
+  return report.inSync ? `${summary}\n` : `${summary}\nNothing was changed; \`rbac apply\` would make these changes:\n\n${renderPlan(plan, 'text', { colour })}`;
+}
+
+async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<RunDriftResult> {
+  const planned = await planAgainstLive(conn, { files: options.files, ...(options.limits ? { limits: options.limits } : {}) });
+  if (!('desired' in planned)) return planned;
+  const report = driftReport(planned.plan, planned.desired, planned.live.state);
+  const output = render(report, planned.plan, options.format ?? 'text', options.colour ?? false);
+  return { exitCode: report.inSync ? 0 : 2, output, errors: planned.notes, report };
+}
+
+export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {
+  const clock = options.now ?? (() => new Date());
+  const started = clock().getTime();
+  let result: RunDriftResult;
+  let conn: MilvusConnection | undefined;
+  try {
+    conn = await connect(options.connection);
+    result = await check(conn, options);
+  } catch (error) {
+    result = conn
+      ? failure(describeError(error, conn.address))
+      : failure(`Error: ${describeConnectionFailure(error, options.connection.address)}`);
+  } finally {
+    await conn?.close();
+  }
+  if (options.prometheusTextfile) {
+    const finished = clock().getTime();
+    try {
+      await writeDriftMetrics(options.prometheusTextfile, {
+        ...(result.report ? { report: result.report } : {}),
+        durationSeconds: (finished - started) / 1000,
+        finishedAt: Math.floor(finished / 1000),
+        target: options.connection.address,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ...result, exitCode: 1, errors: `${result.errors}Error: could not write ${options.prometheusTextfile}: ${message}\n` };
+    }
+  }
+  return result;
+}
