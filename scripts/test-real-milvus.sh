@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the suites that can target a real server (conformance and the end-to-end lifecycle) against a real
+# Runs the suites that can target a real server (conformance, the end-to-end lifecycle, export) against a real
 # Milvus started on loopback by scripts/real-milvus.sh, and always stops it again. One file at a
 # time: the suites share the server and its small user and role limits.
 set -uo pipefail
@@ -12,4 +12,4 @@ bash "$here" start || { echo "real Milvus did not start; see the log above" >&2;
 trap 'bash "$here" stop' EXIT
 eval "$(bash "$here" env)"
 export MILVUS_ADDRESS MILVUS_TOKEN
-npx vitest run test/conformance test/e2e/lifecycle.test.ts --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$results"
+npx vitest run test/conformance test/e2e/lifecycle.test.ts test/export/export.test.ts --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$results"

@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeAtomically } from '../files/write-atomically.js';
 import type { DriftKind, DriftReport } from './report.js';
 
 /**
@@ -65,12 +66,5 @@ export async function previousSuccessOf(path: string): Promise<number | undefine
 
 export async function writeDriftMetrics(path: string, check: DriftCheck): Promise<void> {
   const text = renderDriftMetrics(check, await previousSuccessOf(path));
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, text, { mode: 0o644 });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeAtomically(path, text, 0o644);
 }

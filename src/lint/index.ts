@@ -7,6 +7,7 @@ import { compareGrants } from '../model/canonical.js';
 import type { DesiredState } from '../model/desired.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { Grant } from '../model/types.js';
+import type { PolicyLocator } from '../policy/locate.js';
 import type { MilvusVersion } from '../model/versions.js';
 
 /**
@@ -189,6 +190,22 @@ export interface LintPosition {
 }
 
 export type LintLocator = (subject: LintSubject) => LintPosition | undefined;
+
+/** Points a finding at its grant entry, else at the definition of its user or role. */
+export function lintLocator(locator: PolicyLocator): LintLocator {
+  return (subject) => {
+    if (subject.kind === 'grant' && subject.grant) return locator.grant(subject.name, subject.grant) ?? locator.definition('role', subject.name);
+    return locator.definition(subject.kind === 'grant' ? 'role' : subject.kind, subject.name);
+  };
+}
+
+/** Findings with their place in the policy, for JSON output. */
+export function locatedFindings(findings: readonly LintFinding[], locate: LintLocator): (LintFinding & { position?: LintPosition })[] {
+  return findings.map((f) => {
+    const position = locate(f.subject);
+    return position ? { ...f, position } : f;
+  });
+}
 
 /** `file:line:col: warning [code] message` when located, else `warning [code] message`. */
 export function formatFinding(f: LintFinding, locate?: LintLocator): string {

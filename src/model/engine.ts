@@ -17,6 +17,7 @@ import {
   DEFAULT_DATABASE,
   DEFAULT_NAME_LIMITS,
   DEFAULT_ROOT_PASSWORD,
+  PUBLIC_DEFAULT_GRANTS,
   PUBLIC_ROLE,
   ROOT_USER,
   checkDatabaseName,
@@ -98,12 +99,6 @@ export interface ApplyContext {
 const NO_ROLE = "not found the role, maybe the role isn't existed or internal system error";
 const NO_USER = "not found the user, maybe the user isn't existed or internal system error";
 
-/** Grants every fresh Milvus gives `public` (measured on 2.3.5; grantor root, db `*`). */
-const PUBLIC_DEFAULT_GRANTS: readonly Grant[] = [
-  { objectType: 'Collection', objectName: '*', dbName: '*', privilege: 'IndexDetail' },
-  { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'DescribeCollection' },
-  { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'ShowCollections' },
-];
 
 const OBJECT_TYPES: readonly ObjectType[] = ['Collection', 'Global', 'User'];
 

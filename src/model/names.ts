@@ -6,6 +6,8 @@
  * Messages follow Milvus's wording so the emulator can return them verbatim.
  */
 
+import type { Grant } from './types.js';
+
 export interface NameLimits {
   /** proxy.maxUsernameLength */
   readonly maxUsernameLength: number;
@@ -39,6 +41,13 @@ export const PUBLIC_ROLE = 'public';
 /** util.DefaultRoles: cannot be dropped; their bindings and grants are still editable. */
 export const DEFAULT_ROLES: readonly string[] = Object.freeze([ADMIN_ROLE, PUBLIC_ROLE]);
 export const DEFAULT_DATABASE = 'default';
+
+/** Grants every fresh Milvus gives `public` (measured on 2.3.5; grantor root, db `*`), in canonical order. */
+export const PUBLIC_DEFAULT_GRANTS: readonly Grant[] = Object.freeze([
+  { objectType: 'Collection', objectName: '*', dbName: '*', privilege: 'IndexDetail' },
+  { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'DescribeCollection' },
+  { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'ShowCollections' },
+]);
 
 export function isDefaultRole(name: string): boolean {
   return DEFAULT_ROLES.includes(name);

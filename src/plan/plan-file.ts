@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeAtomically } from '../files/write-atomically.js';
 import { PHASE_ORDER } from '../model/operations.js';
 import type { Operation, OperationKind, PasswordSource } from '../model/operations.js';
 import type { Grant, ObjectType } from '../model/types.js';
@@ -176,12 +177,9 @@ export async function readPlanFile(path: string): Promise<Plan> {
 
 /** Written beside the target and renamed into place, so a crash never leaves half a plan. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, serialisePlan(plan), { encoding: 'utf8', mode: 0o600 });
-    await rename(temporary, path);
+    await writeAtomically(path, serialisePlan(plan), 0o600);
   } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
     throw new PlanFileError(`cannot write plan file ${path}: ${code === 'ENOENT' ? 'no such directory' : (code ?? String(error))}`);
   }

@@ -3,6 +3,7 @@ import type { Grant, RoleState } from '../model/types.js';
 import type { CompileContext } from './context.js';
 import { at, reportName } from './definitions.js';
 import { expandGrant } from './grants.js';
+import type { GrantOrigins } from './locate.js';
 import type { MergedPolicy } from './merge.js';
 import { didYouMean } from './nearest.js';
 import type { Path } from './source.js';
@@ -24,7 +25,7 @@ function includesOf(spec: RoleSpec, path: Path): IncludeItem[] {
 }
 
 /** Expands every role's grants and included grant sets into the tuples Milvus stores. */
-export function compileRoles(merged: MergedPolicy, ctx: CompileContext): RoleState[] {
+export function compileRoles(merged: MergedPolicy, ctx: CompileContext, origins?: GrantOrigins): RoleState[] {
   const roles: RoleState[] = [];
   const usedSets = new Set<string>();
   const setCache = new Map<string, Grant[]>();
@@ -38,7 +39,11 @@ export function compileRoles(merged: MergedPolicy, ctx: CompileContext): RoleSta
     const spec: RoleSpec = def.spec;
     if (!def.failed('grants')) {
       (spec.grants ?? []).forEach((grant, i) => {
-        if (!def.failed('grants', i)) expandGrant(ctx, def.origin.file, [...def.origin.path, 'grants', i], grant, undefined, grants);
+        if (def.failed('grants', i)) return;
+        const path = [...def.origin.path, 'grants', i];
+        const from = grants.length;
+        expandGrant(ctx, def.origin.file, path, grant, undefined, grants);
+        origins?.record(def.name, grants.slice(from), { file: def.origin.file, path });
       });
     }
     for (const include of def.failed('include') ? [] : includesOf(spec, def.origin.path)) {
@@ -65,6 +70,7 @@ export function compileRoles(merged: MergedPolicy, ctx: CompileContext): RoleSta
         setCache.set(key, expanded);
       }
       for (const g of expanded) grants.push(g);
+      origins?.record(def.name, expanded, { file: def.origin.file, path: include.path });
     }
     roles.push({ name: def.name, grants });
   }

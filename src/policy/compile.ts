@@ -10,6 +10,7 @@ import { compileRoles } from './compile-roles.js';
 import { compileUsers } from './compile-users.js';
 import type { CompileContext } from './context.js';
 import { at } from './definitions.js';
+import type { GrantOrigins } from './locate.js';
 import type { Definition, MergedPolicy } from './merge.js';
 import type { Reporter } from './report.js';
 
@@ -48,7 +49,8 @@ function checkDeclaredDatabases(merged: MergedPolicy, reporter: Reporter): Set<s
 }
 
 /** Semantic checks over the merged files and normalisation into the model's desired state. */
-export function compilePolicy(merged: MergedPolicy, options: CompileOptions, reporter: Reporter): DesiredState {
+/** `origins`, when given, learns which policy entry produced each stored grant. */
+export function compilePolicy(merged: MergedPolicy, options: CompileOptions, reporter: Reporter, origins?: GrantOrigins): DesiredState {
   const scope: ManagedScope = {
     users: scopeOf(merged, 'users'),
     roles: scopeOf(merged, 'roles'),
@@ -65,7 +67,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
   };
   for (const kind of ['users', 'roles', 'privilegeGroups'] as const) checkScope(merged, kind, scope[kind], reporter);
   const groups = compileGroups(merged, ctx);
-  const roles = compileRoles(merged, ctx);
+  const roles = compileRoles(merged, ctx, origins);
   const { users, desired } = compileUsers(merged, ctx, scope.roles);
   checkLimits(merged, reporter);
 

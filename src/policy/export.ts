@@ -20,6 +20,11 @@ export interface ExportOptions {
   readonly preferForm?: 'level' | 'object';
   /** Environment variable to name for a user's password when none is known. Default RBAC_PASSWORD_<NAME>. */
   readonly passwordEnv?: (user: string) => string;
+  /**
+   * Write `scope` for every kind even where it would only repeat the defined names: an export of
+   * part of an instance says what it owns, and roles and groups it leaves out become external.
+   */
+  readonly explicitScope?: boolean;
 }
 
 type Json = string | number | boolean | Json[] | { [key: string]: Json };
@@ -171,8 +176,8 @@ function roleGrants(grants: readonly Grant[], preferLevels: boolean, customGroup
   return [...levelEntries(byLevel, customGroups), ...objectEntries(byObject)];
 }
 
-function scopeEntry(matcher: NameMatcher, defined: readonly string[]): Json | undefined {
-  const onlyDefined = !matcher.all && !matcher.prefixes?.length && !matcher.patterns?.length &&
+function scopeEntry(matcher: NameMatcher, defined: readonly string[], explicit: boolean): Json | undefined {
+  const onlyDefined = !explicit && !matcher.all && !matcher.prefixes?.length && !matcher.patterns?.length &&
     (matcher.names ?? []).join('\u0000') === [...defined].sort(byText).join('\u0000');
   if (onlyDefined) return undefined;
   if (matcher.all) return 'all';
@@ -180,7 +185,7 @@ function scopeEntry(matcher: NameMatcher, defined: readonly string[]): Json | un
   if (matcher.names?.length) out.names = [...matcher.names];
   if (matcher.prefixes?.length) out.prefixes = [...matcher.prefixes];
   if (matcher.patterns?.length) out.patterns = [...matcher.patterns];
-  return out;
+  return Object.keys(out).length > 0 ? out : { names: [] };
 }
 
 function defaultPasswordEnv(user: string): string {
@@ -211,7 +216,7 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
     const scope: Record<string, Json> = {};
     const defined = { users: state.users.map((u) => u.name), roles: state.roles.map((r) => r.name), privilegeGroups: state.privilegeGroups.map((g) => g.name) };
     for (const kind of ['users', 'roles', 'privilegeGroups'] as const) {
-      const entry = scopeEntry(desired.scope[kind], defined[kind]);
+      const entry = scopeEntry(desired.scope[kind], defined[kind], options.explicitScope ?? false);
       if (entry !== undefined) scope[kind] = entry;
     }
     if (Object.keys(scope).length > 0) policy.scope = scope;
@@ -260,7 +265,7 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
     const root = doc.contents;
     const users = isMap(root) ? root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'users') : undefined;
     if (users && isScalar(users.key)) {
-      users.key.commentBefore = ' Passwords are read from the environment variables named below: set them before apply.';
+      users.key.commentBefore = ' A password is read from the environment variable named below only when apply creates the user\n (it is missing) or updatePassword is set.';
     }
   }
   // Short lists of names read best on one line: privileges: [Search, Query].

@@ -6,6 +6,8 @@ import type { CompileOptions } from './compile.js';
 import { compareDiagnostics } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
 import { hashDesiredState } from './hash.js';
+import { GrantOrigins, policyLocator } from './locate.js';
+import type { PolicyLocator } from './locate.js';
 import { mergeFiles } from './merge.js';
 import type { ParsedFile } from './merge.js';
 import { Reporter } from './report.js';
@@ -16,6 +18,7 @@ import type { PolicySpec } from './spec.js';
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';
 export { exportPolicy } from './export.js';
+export type { PolicyLocator, PolicyPosition } from './locate.js';
 export type { ExportOptions } from './export.js';
 export { buildPolicySchema, POLICY_FORMAT_VERSION } from './schema.js';
 
@@ -28,6 +31,8 @@ export type PolicyLoadResult =
       /** sha256 of the canonical desired state (no secrets). */
       readonly hash: string;
       readonly files: string[];
+      /** Where users, roles, groups and grants are written, for findings made after loading. */
+      readonly locator: PolicyLocator;
     }
   | { readonly ok: false; readonly diagnostics: Diagnostic[] };
 
@@ -67,10 +72,12 @@ export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptio
     parsed.push({ file, spec: file.data as PolicySpec, failed });
   }
   const compileOptions: CompileOptions = { targetVersion: options.targetVersion };
-  const desired = compilePolicy(mergeFiles(parsed, reporter), compileOptions, reporter);
+  const merged = mergeFiles(parsed, reporter);
+  const origins = new GrantOrigins();
+  const desired = compilePolicy(merged, compileOptions, reporter, origins);
   const diagnostics = dedupe(reporter.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
-  return { ok: true, desired, diagnostics, hash: hashDesiredState(desired), files: texts.map((t) => t.fileName) };
+  return { ok: true, desired, diagnostics, hash: hashDesiredState(desired), files: texts.map((t) => t.fileName), locator: policyLocator(merged, origins) };
 }
 
 export function loadPolicyText(text: string, fileName: string, options: LoadOptions = {}): PolicyLoadResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFinding, lintPolicy } from '../../src/lint/index.js';
+import { formatFinding, lintLocator, lintPolicy } from '../../src/lint/index.js';
 import type { LintFinding } from '../../src/lint/index.js';
 import { canonicalState, grantKey } from '../../src/model/canonical.js';
 import type { DesiredState } from '../../src/model/desired.js';
@@ -164,6 +164,51 @@ describe('lint output', () => {
     expect(formatFinding(finding)).toBe('warning [user-without-roles] user lonely has no roles: it can do only what public allows');
     const at = formatFinding(finding, (s) => (s.kind === 'user' && s.name === 'lonely' ? { file: 'p.yaml', line: 7, column: 3 } : undefined));
     expect(at).toBe('p.yaml:7:3: warning [user-without-roles] user lonely has no roles: it can do only what public allows');
+  });
+});
+
+describe('lint positions from the policy loader', () => {
+  const POLICY = [
+    'version: 1', //                                   1
+    'grantSets:', //                                   2
+    '  readAll:', //                                   3
+    '    - object: Collection', //                     4
+    '      privileges: [Query]', //                    5
+    'roles:', //                                       6
+    '  reader:', //                                    7
+    '    grants:', //                                  8
+    '      - level: collection', //                    9
+    '        collections: [c1]', //                    10
+    '        privileges: [Search]', //                 11
+    '      - level: collection', //                    12
+    '        collections: [c1]', //                    13
+    '        privileges: [CollectionReadOnly]', //     14
+    '  idle:', //                                      15
+    '    include: [readAll]', //                       16
+    'users:', //                                       17
+    '  alice:', //                                     18
+    '    roles: [reader]', //                          19
+    '    password: { env: ALICE_PW }', //              20
+    '  bob:', //                                       21
+    '    password: { env: BOB_PW }', //                22
+    '',
+  ].join('\n');
+
+  it('points each finding at the grant entry, include, role or user that causes it', () => {
+    const loaded = loadPolicyText(POLICY, 'p.yaml', { targetVersion: '2.5.4' });
+    if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
+    const locate = lintLocator(loaded.locator);
+    const lines = lintPolicy(loaded.desired, { version: V25 }).map((f) => formatFinding(f, locate).replace(/: warning \[([a-z-]+)\].*/, ' $1'));
+    expect(lines).toEqual([
+      'p.yaml:9:9 redundant-grant', // Search on c1 is inside CollectionReadOnly on c1 (line 12)
+      'p.yaml:15:3 role-without-users',
+      'p.yaml:21:3 user-without-roles',
+      'p.yaml:12:9 wider-than-written', // CollectionReadOnly holds Global privileges: they reach the whole database
+    ]);
+    // A grant that comes from a grant set is located at the role's include.
+    const idle = loaded.desired.state.roles.find((r) => r.name === 'idle')?.grants[0];
+    if (!idle) throw new Error('idle has no grant');
+    expect(loaded.locator.grant('idle', idle)).toEqual({ file: 'p.yaml', line: 16, column: 15 });
   });
 });
 

@@ -1,13 +1,12 @@
-import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { canonicalState } from '../../src/model/canonical.js';
 import type { Grant, RbacState } from '../../src/model/types.js';
 import { exportPolicy, loadPolicy, loadPolicyText } from '../../src/policy/index.js';
+import { EXAMPLES_DIR, POLICY_EXAMPLES } from './example-policies.js';
 
-const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
-const examples = readdirSync(examplesDir).filter((name) => name.endsWith('.yaml') || statSync(`${examplesDir}${name}`).isDirectory());
+const examplesDir = EXAMPLES_DIR;
+const examples = POLICY_EXAMPLES;
 
 function reload(text: string, targetVersion?: string) {
   const result = loadPolicyText(text, 'exported.yaml', targetVersion ? { targetVersion } : {});
@@ -88,7 +87,7 @@ describe('exportPolicy of a state read from a server', () => {
 
   it('marks passwords as environment variables to fill, never for root', () => {
     const text = exportPolicy(live);
-    expect(text).toContain('# Passwords are read from the environment variables named below: set them before apply.\nusers:\n');
+    expect(text).toContain('# A password is read from the environment variable named below only when apply creates the user\n# (it is missing) or updatePassword is set.\nusers:\n');
     const policy = parse(text) as { users: Record<string, { password?: unknown }> };
     expect(policy.users.app?.password).toEqual({ env: 'RBAC_PASSWORD_APP' });
     expect(policy.users.root?.password).toBeUndefined();

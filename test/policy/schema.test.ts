@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -6,18 +6,12 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildPolicySchema } from '../../src/policy/index.js';
 import { levenshtein, nearestName } from '../../src/policy/nearest.js';
+import { policyExampleFiles } from './example-policies.js';
 import { BUILTIN_GROUP_ALIASES, BUILTIN_GROUP_NAMES, SINGLE_PRIVILEGE_NAMES } from '../../src/policy/privileges.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const published = JSON.parse(readFileSync(join(root, 'schema/policy.schema.json'), 'utf8')) as Record<string, unknown>;
 
-function exampleFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return exampleFiles(path);
-    return name.endsWith('.yaml') ? [path] : [];
-  });
-}
 
 describe('schema/policy.schema.json', () => {
   it('is exactly the schema the loader validates with (regenerate: npx tsx src/policy/write-schema.ts)', () => {
@@ -30,7 +24,7 @@ describe('schema/policy.schema.json', () => {
     expect(BUILTIN_GROUP_ALIASES).toEqual(['COLL_RO', 'COLL_RW', 'COLL_ADMIN', 'DB_RO', 'DB_RW', 'DB_Admin', 'Cluster_RO', 'Cluster_RW', 'Cluster_Admin']);
   });
 
-  const examples = exampleFiles(join(root, 'examples'));
+  const examples = policyExampleFiles();
   const validate = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true }).compile(published);
 
   it.each(examples.map((path) => [path.slice(root.length), path]))('%s validates against the published schema', (_name, path) => {

@@ -41,6 +41,21 @@ describe('rbac validate', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('shows lint findings as located warnings, in text and JSON, and still exits 0; --no-lint hides them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rbac-validate-'));
+    const file = join(dir, 'lint.yaml');
+    writeFileSync(file, 'version: 1\nroles:\n  reader:\n    grants:\n      - object: Collection\n        privileges: [Query]\nusers: {}\n');
+    const text = await run('-f', file);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(`${file}:3:3: warning [role-without-users] role reader has no users in this policy: its grants reach nobody\n`);
+    expect(text.stdout).toMatch(/; 1 lint warning \(rbac lint lists them; --no-lint hides them\)\n$/);
+    const json = JSON.parse((await run('-f', file, '--format', 'json')).stdout) as { lint: { code: string; position: { line: number } }[] };
+    expect(json.lint.map((f) => [f.code, f.position.line])).toEqual([['role-without-users', 3]]);
+    const quiet = await run('-f', file, '--no-lint');
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).not.toContain('lint');
+  });
+
   it('merges several -f files and directories', async () => {
     const result = await run('-f', `${examples}split`, '--format', 'json');
     expect(result.code).toBe(0);

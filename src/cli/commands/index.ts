@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerApply } from './apply.js';
 import { register as registerDrift } from './drift.js';
 import { register as registerEmulator } from './emulator.js';
+import { register as registerExport } from './export.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerLint } from './lint.js';
 import { register as registerPlan } from './plan.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerPlan(program);
   registerApply(program);
   registerDrift(program);
+  registerExport(program);
   registerExplain(program);
   registerWhoCan(program);
   registerEmulator(program);

@@ -1,9 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { collect } from '../options.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 interface LintFlags {
   readonly file: string[];
@@ -25,7 +23,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: LintFlags) => {
       const { formatDiagnostic, loadPolicy } = await import('../../policy/index.js');
-      const { formatFinding, lintPolicy } = await import('../../lint/index.js');
+      const { formatFinding, lintLocator, lintPolicy, locatedFindings } = await import('../../lint/index.js');
       let version;
       try {
         version = (await import('../../explain/source.js')).rulesVersion(flags.milvusVersion);
@@ -42,11 +40,12 @@ export function register(program: Command): void {
         return;
       }
       const findings = lintPolicy(result.desired, { version });
+      const locate = lintLocator(result.locator);
       if (flags.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ files: result.files, findings }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ files: result.files, findings: locatedFindings(findings, locate) }, null, 2)}\n`);
       } else {
         for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-        for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
+        for (const f of findings) process.stdout.write(`${formatFinding(f, locate)}\n`);
         process.stdout.write(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${result.files.join(', ')}\n`);
       }
       process.exitCode = flags.strict && findings.length > 0 ? 1 : 0;

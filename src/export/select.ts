@@ -1,0 +1,117 @@
+import type { DesiredState, DesiredUser, NameMatcher } from '../model/desired.js';
+import deepEqual from 'fast-deep-equal';
+import { canonicalState } from '../model/canonical.js';
+import { ADMIN_ROLE, PUBLIC_DEFAULT_GRANTS, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
+import { matchesName } from '../model/scope.js';
+import type { RbacState, RoleState } from '../model/types.js';
+
+/**
+ * Which part of a live instance an export adopts. Empty: everything the tool can own (every
+ * user but root, every role but admin, public when its grants differ from a fresh Milvus's,
+ * every custom group).
+ */
+export interface ExportSelection {
+  /** Name prefixes, applied to users, roles and privilege groups alike. */
+  readonly prefixes?: readonly string[];
+  readonly users?: readonly string[];
+  readonly roles?: readonly string[];
+  readonly privilegeGroups?: readonly string[];
+}
+
+export interface SelectedForExport {
+  readonly desired: DesiredState;
+  /** Whether the policy must spell its scope out (a partial export). */
+  readonly partial: boolean;
+  /** References the export leaves outside its scope, for the operator to read. */
+  readonly notes: readonly string[];
+}
+
+export class ExportSelectionError extends Error {}
+
+/** public keeps what every fresh Milvus gives it unless someone changed it: only then is it policy. */
+function publicIsChanged(role: RoleState): boolean {
+  const defaults = canonicalState({ users: [], roles: [{ name: PUBLIC_ROLE, grants: [...PUBLIC_DEFAULT_GRANTS] }], privilegeGroups: [] }).roles[0]?.grants;
+  return !deepEqual(role.grants, defaults);
+}
+
+function isPartial(selection: ExportSelection): boolean {
+  return [selection.prefixes, selection.users, selection.roles, selection.privilegeGroups].some((list) => (list?.length ?? 0) > 0);
+}
+
+function matcherFor(names: readonly string[] | undefined, prefixes: readonly string[] | undefined): NameMatcher {
+  return { names: [...(names ?? [])].sort(), prefixes: [...(prefixes ?? [])] };
+}
+
+function missing(kind: string, asked: readonly string[] | undefined, present: readonly string[]): string[] {
+  const have = new Set(present);
+  return (asked ?? []).filter((name) => !have.has(name)).map((name) => `${kind} "${name}" does not exist on the server`);
+}
+
+/**
+ * Built-ins are adopted only when named: a prefix must never make a policy own root, admin or
+ * public, whose scope rules differ (they are never dropped).
+ */
+function selectNames(all: readonly string[], matcher: NameMatcher, builtins: ReadonlySet<string>): string[] {
+  return all.filter((name) => (builtins.has(name) ? matcher.names?.includes(name) ?? false : matchesName(matcher, name)));
+}
+
+export function selectForExport(live: RbacState, selection: ExportSelection = {}): SelectedForExport {
+  const partial = isPartial(selection);
+  const problems = [
+    ...missing('user', selection.users, live.users.map((u) => u.name)),
+    ...missing('role', selection.roles, live.roles.map((r) => r.name)),
+    ...missing('privilege group', selection.privilegeGroups, live.privilegeGroups.map((g) => g.name)),
+  ];
+  if (problems.length > 0) throw new ExportSelectionError(`${problems.join('; ')}: nothing was exported`);
+
+  const builtinUsers = new Set([ROOT_USER]);
+  const builtinRoles = new Set([ADMIN_ROLE, PUBLIC_ROLE]);
+  let userNames: string[];
+  let roleNames: string[];
+  let groupNames: string[];
+  let scope: DesiredState['scope'];
+  if (partial) {
+    scope = {
+      users: matcherFor(selection.users, selection.prefixes),
+      roles: matcherFor(selection.roles, selection.prefixes),
+      privilegeGroups: matcherFor(selection.privilegeGroups, selection.prefixes),
+    };
+    userNames = selectNames(live.users.map((u) => u.name), scope.users, builtinUsers);
+    roleNames = selectNames(live.roles.map((r) => r.name), scope.roles, builtinRoles);
+    groupNames = selectNames(live.privilegeGroups.map((g) => g.name), scope.privilegeGroups, new Set());
+  } else {
+    userNames = live.users.map((u) => u.name).filter((name) => !builtinUsers.has(name));
+    roleNames = live.roles.filter((r) => r.name !== ADMIN_ROLE && (r.name !== PUBLIC_ROLE || publicIsChanged(r))).map((r) => r.name);
+    groupNames = live.privilegeGroups.map((g) => g.name);
+    scope = { users: { names: userNames }, roles: { names: roleNames }, privilegeGroups: { names: groupNames } };
+  }
+
+  const users = new Set(userNames);
+  const roles = new Set(roleNames);
+  const groups = new Set(groupNames);
+  const state: RbacState = {
+    users: live.users.filter((u) => users.has(u.name)),
+    roles: live.roles.filter((r) => roles.has(r.name)),
+    privilegeGroups: live.privilegeGroups.filter((g) => groups.has(g.name)),
+  };
+
+  const liveGroups = new Set(live.privilegeGroups.map((g) => g.name));
+  const notes: string[] = [];
+  for (const user of state.users) {
+    for (const role of user.roles) {
+      if (!roles.has(role) && !builtinRoles.has(role)) notes.push(`user "${user.name}" is bound to role "${role}", which is left outside the export: the policy assumes it exists`);
+    }
+  }
+  for (const role of state.roles) {
+    const outside = new Set(role.grants.map((g) => g.privilege).filter((p) => liveGroups.has(p) && !groups.has(p)));
+    for (const group of outside) notes.push(`role "${role.name}" is granted privilege group "${group}", which is left outside the export: the policy assumes it exists`);
+  }
+
+  const desiredUsers: Record<string, DesiredUser> = {};
+  for (const user of state.users) desiredUsers[user.name] = { updatePassword: false, protect: user.name === ROOT_USER };
+  return {
+    desired: { state, users: desiredUsers, protectedRoles: [], protectedPrivilegeGroups: [], scope, databases: [] },
+    partial,
+    notes,
+  };
+}
