@@ -53,7 +53,8 @@ try {
     { role: 'product_reader', objectType: 'Global', objectName: '*', dbName: 'default', privilege: 'DropCollection' },
     'root',
   );
-  await rbac('the nightly drift check notices', ['plan', '-f', 'policy.yaml', '--detailed-exitcode'], 2);
+  await rbac('the nightly drift check notices (exit 2), and writes gauges for Prometheus', ['drift', '-f', 'policy.yaml', '--prometheus-textfile', 'drift.prom'], 2);
+  process.stdout.write(`\n$ cat drift.prom\n${readFileSync(join(work, 'drift.prom'), 'utf8')}`);
 } catch (error) {
   failed = true;
   process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);

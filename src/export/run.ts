@@ -85,6 +85,7 @@ async function exportWith(conn: MilvusConnection, options: RunExportOptions): Pr
   const text = exportPolicy(selected.desired, {
     targetVersion: formatVersion(live.version),
     explicitScope: selected.partial,
+    externalGroups: selected.externalGroups,
     ...(options.schema ? { schema: options.schema } : {}),
   });
   checkRoundTrip(text, live);

@@ -3,7 +3,7 @@ import deepEqual from 'fast-deep-equal';
 import { canonicalState } from '../model/canonical.js';
 import { ADMIN_ROLE, PUBLIC_DEFAULT_GRANTS, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import { matchesName } from '../model/scope.js';
-import type { RbacState, RoleState } from '../model/types.js';
+import type { PrivilegeGroupState, RbacState, RoleState } from '../model/types.js';
 
 /**
  * Which part of a live instance an export adopts. Empty: everything the tool can own (every
@@ -24,6 +24,8 @@ export interface SelectedForExport {
   readonly partial: boolean;
   /** References the export leaves outside its scope, for the operator to read. */
   readonly notes: readonly string[];
+  /** Custom groups the exported roles are granted but the export leaves out. */
+  readonly externalGroups: readonly PrivilegeGroupState[];
 }
 
 export class ExportSelectionError extends Error {}
@@ -97,6 +99,7 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
 
   const liveGroups = new Set(live.privilegeGroups.map((g) => g.name));
   const notes: string[] = [];
+  const externalGroups = new Set<string>();
   for (const user of state.users) {
     for (const role of user.roles) {
       if (!roles.has(role) && !builtinRoles.has(role)) notes.push(`user "${user.name}" is bound to role "${role}", which is left outside the export: the policy assumes it exists`);
@@ -104,6 +107,7 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
   }
   for (const role of state.roles) {
     const outside = new Set(role.grants.map((g) => g.privilege).filter((p) => liveGroups.has(p) && !groups.has(p)));
+    for (const group of outside) externalGroups.add(group);
     for (const group of outside) notes.push(`role "${role.name}" is granted privilege group "${group}", which is left outside the export: the policy assumes it exists`);
   }
 
@@ -113,5 +117,6 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
     desired: { state, users: desiredUsers, protectedRoles: [], protectedPrivilegeGroups: [], scope, databases: [] },
     partial,
     notes,
+    externalGroups: live.privilegeGroups.filter((g) => externalGroups.has(g.name)),
   };
 }

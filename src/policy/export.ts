@@ -2,7 +2,7 @@ import { Document, isMap, isScalar, visit } from 'yaml';
 import { canonicalState } from '../model/canonical.js';
 import type { DesiredState, NameMatcher } from '../model/desired.js';
 import { DEFAULT_DATABASE, ROOT_USER } from '../model/names.js';
-import type { Grant, ObjectType, PrivilegeLevel, RbacState } from '../model/types.js';
+import type { Grant, ObjectType, PrivilegeGroupState, PrivilegeLevel, RbacState } from '../model/types.js';
 import { featuresOf, parseMilvusVersion } from '../model/versions.js';
 import { builtinGroup, isSinglePrivilege, isValidForObjectType, levelOfPrivilege, objectTypeOfPrivilege } from './privileges.js';
 import { POLICY_FORMAT_VERSION } from './schema.js';
@@ -25,6 +25,11 @@ export interface ExportOptions {
    * part of an instance says what it owns, and roles and groups it leaves out become external.
    */
   readonly explicitScope?: boolean;
+  /**
+   * Custom groups the state's grants may name without defining them (left outside a partial
+   * export): their members decide which grant form can express a grant of them.
+   */
+  readonly externalGroups?: readonly PrivilegeGroupState[];
 }
 
 type Json = string | number | boolean | Json[] | { [key: string]: Json };
@@ -39,8 +44,8 @@ function isDesired(input: DesiredState | RbacState): input is DesiredState {
 /** Custom group name → the level of its members (undefined when empty or of no level). */
 type GroupLevels = ReadonlyMap<string, PrivilegeLevel | undefined>;
 
-function groupLevels(state: RbacState): GroupLevels {
-  return new Map(state.privilegeGroups.map((group) => [group.name, group.privileges[0] === undefined ? undefined : levelOfPrivilege(group.privileges[0])]));
+function groupLevels(groups: readonly PrivilegeGroupState[]): GroupLevels {
+  return new Map(groups.map((group) => [group.name, group.privileges[0] === undefined ? undefined : levelOfPrivilege(group.privileges[0])]));
 }
 
 function ownLevel(privilege: string, customGroups: GroupLevels): PrivilegeLevel | undefined {
@@ -201,7 +206,7 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
   const desired = isDesired(input) ? input : undefined;
   const state: RbacState = canonicalState(desired ? desired.state : (input as RbacState));
   const version = options.targetVersion ? parseMilvusVersion(options.targetVersion) : null;
-  const customGroups = groupLevels(state);
+  const customGroups = groupLevels([...(options.externalGroups ?? []), ...state.privilegeGroups]);
   const usesLevels = state.roles.some((r) => r.grants.some((g) => g.dbName === '*' || builtinGroup(g.privilege) || customGroups.has(g.privilege)));
   const preferLevels = options.preferForm
     ? options.preferForm === 'level'

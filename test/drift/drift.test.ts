@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MilvusClient, RbacObjects } from '@zilliz/milvus2-sdk-node';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDrift } from '../../src/drift/run.js';
+import { watchDrift } from '../../src/drift/watch.js';
 import type { RunDriftOptions } from '../../src/drift/run.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -184,5 +185,25 @@ describe('rbac drift', () => {
       expect(`${result.output}${result.errors}`).not.toContain('app-Secret-1');
       expect(`${result.output}${result.errors}`).not.toContain('root:Milvus');
     }
+  });
+
+  it('--watch checks again each interval, sees drift appear, and stops when told', async () => {
+    const file = join(dir, 'watch.prom');
+    const codes: number[] = [];
+    const stop = new AbortController();
+    await watchDrift(
+      options({ prometheusTextfile: file }),
+      20,
+      (result) => {
+        codes.push(result.exitCode);
+        if (codes.length === 1) void driftByHand();
+        if (codes.length === 4) stop.abort();
+      },
+      stop.signal,
+    );
+    expect(codes).toHaveLength(4);
+    expect(codes[0]).toBe(0);
+    expect(codes.at(-1)).toBe(2);
+    expect(parseExposition(readFileSync(file, 'utf8')).get('milvus_rbac_drift_steps')?.[0]?.value).toBe(1);
   });
 });

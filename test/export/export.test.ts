@@ -160,6 +160,20 @@ describe.skipIf(ON_REAL)('rbac export on the emulator', () => {
     });
   });
 
+  it('grants a custom group the export leaves out in the form Milvus accepts for it', async () => {
+    await withTarget(async (t, options) => {
+      await buildByHand(t);
+      const ops = t.name('ops');
+      const result = await runExport({ ...options, selection: { roles: [ops] } });
+      expect(result.errors).toContain(`role "${ops}" is granted privilege group "${t.name('grp')}", which is left outside the export`);
+      expect(result.exitCode).toBe(0);
+      const file = join(dir, 'external-group.yaml');
+      writeFileSync(file, result.output);
+      const planned = await runPlan({ files: [file], connection: options.connection, detailedExitcode: true });
+      expect(planned.output).toContain('No changes.');
+    });
+  });
+
   it('refuses names that do not exist, and an existing --out without --force', async () => {
     await withTarget(async (t, options) => {
       const missing = await runExport({ ...options, selection: { roles: ['nosuchrole'] } });

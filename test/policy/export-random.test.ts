@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalState } from '../../src/model/canonical.js';
 import { BUILTIN_PRIVILEGE_GROUPS, OBJECT_TYPE_PRIVILEGES, objectTypeOf, PRIVILEGES } from '../../src/model/catalogue.js';
 import type { Grant, PrivilegeLevel, RbacState } from '../../src/model/types.js';
+import { selectForExport } from '../../src/export/select.js';
 import { exportPolicy, loadPolicyText } from '../../src/policy/index.js';
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
@@ -72,5 +73,20 @@ describe('exportPolicy on random states', () => {
     const loaded = loadPolicyText(text, 'exported.yaml');
     if (!loaded.ok) throw new Error(`${text}\n${loaded.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')}`);
     expect(loaded.desired.state).toEqual(input);
+  });
+});
+
+describe('partial exports of random states', () => {
+  it.each(Array.from({ length: 20 }, (_, i) => i + 101))('seed %i: two roles, their groups left outside, load back to the same roles', (seed) => {
+    const full = randomState(seed);
+    const known = new Set(full.privilegeGroups.map((g) => g.name));
+    const state = canonicalState({ ...full, roles: full.roles.map((r) => ({ ...r, grants: r.grants.filter((g) => !g.privilege.startsWith('custom_') || known.has(g.privilege)) })) });
+    const selected = selectForExport(state, { roles: ['role_0', 'role_2'] });
+    expect(selected.desired.state.privilegeGroups).toEqual([]);
+    const text = exportPolicy(selected.desired, { targetVersion: '2.5.4', explicitScope: true, externalGroups: selected.externalGroups });
+    const loaded = loadPolicyText(text, 'exported.yaml');
+    if (!loaded.ok) throw new Error(`${text}\n${loaded.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')}`);
+    expect(loaded.desired.state.roles).toEqual(selected.desired.state.roles);
+    expect(loaded.desired.state.roles.map((r) => r.name)).toEqual(['role_0', 'role_2']);
   });
 });

@@ -1,12 +1,13 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionFlags, limitsFrom } from '../options.js';
+import { addConnectionOptions, addLimitOptions, collect, connectionFlags, limitsFrom, positiveInteger } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface DriftFlags extends ConnectionFlagValues, LimitFlagValues {
   readonly file: string[];
   readonly format: 'text' | 'json' | 'markdown';
   readonly prometheusTextfile?: string;
+  readonly watch?: number;
 }
 
 /** `rbac drift`: compare live Milvus with the policy, change nothing. Exit 0 in sync, 2 drift, 1 error. */
@@ -16,7 +17,8 @@ export function register(program: Command): void {
     .description('Compare a live Milvus with the policy and report any difference; changes nothing. Exit 0 in sync, 2 drift, 1 error.')
     .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)');
+    .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
+    .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger);
   addConnectionOptions(addLimitOptions(command)).action(async (flags: DriftFlags) => {
     const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../../milvus/connection.js');
     let connection;
@@ -29,16 +31,30 @@ export function register(program: Command): void {
     }
     const { runDrift } = await import('../../drift/run.js');
     const { shouldUseColour } = await import('../../report/colour.js');
-    const result = await runDrift({
+    const options = {
       files: flags.file,
       connection,
       format: flags.format,
       limits: limitsFrom(flags),
       colour: flags.format === 'text' && shouldUseColour(process.stdout),
       ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
-    });
-    if (result.errors) process.stderr.write(result.errors);
-    if (result.output) process.stdout.write(result.output);
+    };
+    const print = (result: { errors: string; output: string }): void => {
+      if (result.errors) process.stderr.write(result.errors);
+      if (result.output) process.stdout.write(result.output);
+    };
+    if (flags.watch !== undefined) {
+      const { watchDrift } = await import('../../drift/watch.js');
+      const stop = new AbortController();
+      const abort = (): void => stop.abort();
+      process.once('SIGINT', abort);
+      process.once('SIGTERM', abort);
+      await watchDrift(options, flags.watch * 1000, print, stop.signal);
+      process.exitCode = 0;
+      return;
+    }
+    const result = await runDrift(options);
+    print(result);
     process.exitCode = result.exitCode;
   });
 }
