@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ await c.addUserToRole({ username: 'etl_job', roleName: 'loader' });
 await c.addUserToRole({ username: 'etl_job', roleName: 'reader' });
 await c.addUserToRole({ username: 'team_b_bot', roleName: 'team_b_reader' });
 await rbac(['export', '-o', 'policy.yaml']);
+process.stdout.write(require('fs').readFileSync(join(work, 'policy.yaml'), 'utf8'));
 await rbac(['plan', '-f', 'policy.yaml', '--detailed-exitcode']);
 await rbac(['export', '--prefix', 'team_b_']);
 await rbac(['drift', '-f', 'policy.yaml']);

@@ -57,7 +57,7 @@ async function buildByHand(t: Target): Promise<{ users: string[]; roles: string[
   t.track('database', db);
   for (const user of [app, etl, auditor]) ok(await root.createUser({ username: user, password: PASSWORD }), `create user ${user}`);
   for (const role of [reader, writer, ops]) ok(await root.createRole({ roleName: role }), `create role ${role}`);
-  for (const privilegeName of ['Search', 'Query', 'GetLoadState']) {
+  for (const privilegeName of ['Search', 'Query', 'GetLoadState', 'Load']) {
     for (const objectName of ['books', 'films']) ok(await root.grantPrivilege({ roleName: reader, object: RbacObjects.Collection, objectName, privilegeName }), 'grant');
     await grantIn(root, db, { roleName: reader, object: RbacObjects.Collection, objectName: 'books', privilegeName });
   }
