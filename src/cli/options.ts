@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import type { ConnectionFlags } from '../milvus/connection.js';
+import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection.js';
 
 /** Option parsers and the option sets several commands share; flags only, no behaviour. */
 
@@ -76,4 +76,26 @@ export function limitsFrom(flags: LimitFlagValues): { maxUsers?: number; maxRole
     ...(flags.maxUsers !== undefined ? { maxUsers: flags.maxUsers } : {}),
     ...(flags.maxRoles !== undefined ? { maxRoles: flags.maxRoles } : {}),
   };
+}
+
+/**
+ * Connection options from the flags and the environment. A bad flag or a missing secret is
+ * reported on stderr with exit code 1, and undefined comes back: the command stops there.
+ */
+export async function connectionOrExit(flags: ConnectionFlagValues): Promise<ConnectionOptions | undefined> {
+  const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../milvus/connection.js');
+  try {
+    return connectionOptionsFromEnv(connectionFlags(flags));
+  } catch (error) {
+    process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
+/** Prints what a command function returned: errors and notes to stderr, the result to stdout. */
+export function printResult(result: { readonly output: string; readonly errors: string; readonly exitCode: number }): void {
+  if (result.errors) process.stderr.write(result.errors);
+  if (result.output) process.stdout.write(result.output);
+  process.exitCode = result.exitCode;
 }

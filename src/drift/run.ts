@@ -1,7 +1,6 @@
-import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
 import type { ObjectLimits } from '../model/names.js';
-import { describeError, failure, planAgainstLive } from '../plan/run.js';
+import { failure, planAgainstLive, withConnection } from '../plan/run.js';
 import { renderPlan } from '../report/index.js';
 import { writeDriftMetrics } from './prometheus.js';
 import { driftReport, driftSummaryLine, renderDriftJson } from './report.js';
@@ -53,18 +52,7 @@ async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<
 export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {
   const clock = options.now ?? (() => new Date());
   const started = clock().getTime();
-  let result: RunDriftResult;
-  let conn: MilvusConnection | undefined;
-  try {
-    conn = await connect(options.connection);
-    result = await check(conn, options);
-  } catch (error) {
-    result = conn
-      ? failure(describeError(error, conn.address))
-      : failure(`Error: ${describeConnectionFailure(error, options.connection.address)}`);
-  } finally {
-    await conn?.close();
-  }
+  const result = await withConnection<RunDriftResult>(options.connection, (conn) => check(conn, options), failure);
   if (options.prometheusTextfile) {
     const finished = clock().getTime();
     try {

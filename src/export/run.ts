@@ -1,13 +1,12 @@
 import { access } from 'node:fs/promises';
 import { writeAtomically } from '../files/write-atomically.js';
-import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
 import { readLiveState } from '../milvus/read-state.js';
 import type { LiveStateRead } from '../milvus/read-state.js';
 import { formatVersion } from '../model/versions.js';
 import { InternalPlanError } from '../plan/errors.js';
 import { makePlan } from '../plan/make.js';
-import { describeError } from '../plan/run.js';
+import { withConnection } from '../plan/run.js';
 import { exportPolicy, formatDiagnostic, loadPolicyText } from '../policy/index.js';
 import { ExportSelectionError, selectForExport } from './select.js';
 import type { ExportSelection, SelectedForExport } from './select.js';
@@ -97,17 +96,5 @@ async function exportWith(conn: MilvusConnection, options: RunExportOptions): Pr
 }
 
 export async function runExport(options: RunExportOptions): Promise<RunExportResult> {
-  let conn: MilvusConnection;
-  try {
-    conn = await connect(options.connection);
-  } catch (error) {
-    return failure(`Error: ${describeConnectionFailure(error, options.connection.address)}`);
-  }
-  try {
-    return await exportWith(conn, options);
-  } catch (error) {
-    return failure(describeError(error, conn.address));
-  } finally {
-    await conn.close();
-  }
+  return withConnection(options.connection, (conn) => exportWith(conn, options), failure);
 }

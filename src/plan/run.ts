@@ -103,18 +103,26 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
   return { exitCode: changed && options.detailedExitcode ? 2 : 0, output, errors: notes, plan };
 }
 
-export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
+/**
+ * Connects, runs `work` and always closes the connection. A failure to connect, or an error
+ * `work` throws, comes back as `fail(message)`, phrased for people and free of secrets.
+ */
+export async function withConnection<R>(options: ConnectionOptions, work: (conn: MilvusConnection) => Promise<R>, fail: (message: string) => R): Promise<R> {
   let conn: MilvusConnection;
   try {
-    conn = await connect(options.connection);
+    conn = await connect(options);
   } catch (error) {
-    return failure(`Error: ${describeConnectionFailure(error, options.connection.address)}`);
+    return fail(`Error: ${describeConnectionFailure(error, options.address)}`);
   }
   try {
-    return await planWith(conn, options);
+    return await work(conn);
   } catch (error) {
-    return failure(describeError(error, conn.address));
+    return fail(describeError(error, conn.address));
   } finally {
     await conn.close();
   }
+}
+
+export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
+  return withConnection(options.connection, (conn) => planWith(conn, options), failure);
 }

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionFlags, limitsFrom, positiveInteger, wholeNumber } from '../options.js';
+import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limitsFrom, positiveInteger, wholeNumber } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
@@ -45,15 +45,8 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../../milvus/connection.js');
-      let connection;
-      try {
-        connection = connectionOptionsFromEnv(connectionFlags(flags));
-      } catch (error) {
-        process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const connection = await connectionOrExit(flags);
+      if (!connection) return;
       const { runApply, DEFAULT_RETRY } = await import('../../apply/run.js');
       const { defaultPlanning } = await import('../../apply/planning.js');
       const { shouldUseColour } = await import('../../report/colour.js');

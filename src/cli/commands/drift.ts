@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionFlags, limitsFrom, positiveInteger } from '../options.js';
+import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limitsFrom, positiveInteger, printResult } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface DriftFlags extends ConnectionFlagValues, LimitFlagValues {
@@ -20,15 +20,8 @@ export function register(program: Command): void {
     .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
     .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger);
   addConnectionOptions(addLimitOptions(command)).action(async (flags: DriftFlags) => {
-    const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../../milvus/connection.js');
-    let connection;
-    try {
-      connection = connectionOptionsFromEnv(connectionFlags(flags));
-    } catch (error) {
-      process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
-      process.exitCode = 1;
-      return;
-    }
+    const connection = await connectionOrExit(flags);
+    if (!connection) return;
     const { runDrift } = await import('../../drift/run.js');
     const { shouldUseColour } = await import('../../report/colour.js');
     const options = {
@@ -39,22 +32,17 @@ export function register(program: Command): void {
       colour: flags.format === 'text' && shouldUseColour(process.stdout),
       ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
     };
-    const print = (result: { errors: string; output: string }): void => {
-      if (result.errors) process.stderr.write(result.errors);
-      if (result.output) process.stdout.write(result.output);
-    };
     if (flags.watch !== undefined) {
       const { watchDrift } = await import('../../drift/watch.js');
       const stop = new AbortController();
       const abort = (): void => stop.abort();
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
-      await watchDrift(options, flags.watch * 1000, print, stop.signal);
+      await watchDrift(options, flags.watch * 1000, printResult, stop.signal);
+      // Stopped on purpose: the last check's exit code says nothing about the process.
       process.exitCode = 0;
       return;
     }
-    const result = await runDrift(options);
-    print(result);
-    process.exitCode = result.exitCode;
+    printResult(await runDrift(options));
   });
 }

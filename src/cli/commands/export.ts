@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, collect, connectionFlags } from '../options.js';
+import { addConnectionOptions, collect, connectionOrExit, printResult } from '../options.js';
 import type { ConnectionFlagValues } from '../options.js';
 
 interface ExportFlags extends ConnectionFlagValues {
@@ -25,15 +25,8 @@ export function register(program: Command): void {
     .option('--force', 'replace --out when it exists')
     .option('--schema <path-or-url>', 'add a yaml-language-server comment pointing editors at policy.schema.json');
   addConnectionOptions(command).action(async (flags: ExportFlags) => {
-    const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../../milvus/connection.js');
-    let connection;
-    try {
-      connection = connectionOptionsFromEnv(connectionFlags(flags));
-    } catch (error) {
-      process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
-      process.exitCode = 1;
-      return;
-    }
+    const connection = await connectionOrExit(flags);
+    if (!connection) return;
     const { runExport } = await import('../../export/run.js');
     const result = await runExport({
       connection,
@@ -42,8 +35,6 @@ export function register(program: Command): void {
       ...(flags.force ? { force: true } : {}),
       ...(flags.schema !== undefined ? { schema: flags.schema } : {}),
     });
-    if (result.errors) process.stderr.write(result.errors);
-    if (result.output) process.stdout.write(result.output);
-    process.exitCode = result.exitCode;
+    printResult(result);
   });
 }

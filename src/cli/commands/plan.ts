@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionFlags, limitsFrom } from '../options.js';
+import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limitsFrom, printResult } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface PlanFlags extends ConnectionFlagValues, LimitFlagValues {
@@ -20,15 +20,8 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes');
   addConnectionOptions(addLimitOptions(command)).action(async (flags: PlanFlags) => {
-      const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../../milvus/connection.js');
-      let connection;
-      try {
-        connection = connectionOptionsFromEnv(connectionFlags(flags));
-      } catch (error) {
-        process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
-        process.exitCode = 1;
-        return;
-      }
+      const connection = await connectionOrExit(flags);
+      if (!connection) return;
       const { runPlan } = await import('../../plan/run.js');
       const { shouldUseColour } = await import('../../report/colour.js');
       const result = await runPlan({
@@ -40,8 +33,6 @@ export function register(program: Command): void {
         colour: flags.format === 'text' && shouldUseColour(process.stdout),
         limits: limitsFrom(flags),
       });
-      if (result.errors) process.stderr.write(result.errors);
-      if (result.output) process.stdout.write(result.output);
-      process.exitCode = result.exitCode;
+      printResult(result);
     });
 }
