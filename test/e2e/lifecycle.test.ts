@@ -6,11 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPlanning } from '../../src/apply/planning.js';
 import { runApply } from '../../src/apply/run.js';
 import { connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { runDrift } from '../../src/drift/run.js';
 import { runPlan } from '../../src/plan/run.js';
 import { useTarget } from '../conformance/target.js';
 
 /**
- * The whole GitOps loop (plan → apply → no changes → drift by hand → plan shows exactly the fix →
+ * The whole GitOps loop (plan → apply → no changes → drift by hand → `rbac drift` and plan show exactly the fix →
  * apply converges → objects removed from the policy are dropped) against the conformance target:
  * the emulator, or a real Milvus when MILVUS_ADDRESS is set (`npm run test:real`). It uses only
  * what Milvus 2.3 has: users, roles, bindings and v1 grants across two databases. Every name
@@ -36,6 +37,10 @@ function connection() {
 
 async function plan(file: string) {
   return runPlan({ files: [file], connection: connection(), detailedExitcode: true, format: 'json' });
+}
+
+async function drift(file: string) {
+  return runDrift({ files: [file], connection: connection() });
 }
 
 async function apply(file: string) {
@@ -104,21 +109,26 @@ users:
     const again = await plan(full);
     expect(again.exitCode).toBe(0);
     expect(stepIds(again.output)).toEqual([]);
+    expect((await drift(full)).exitCode).toBe(0);
 
     // Drift made by hand: an extra grant in the second database and a lost binding.
     const inDb = await t.client({ user: 'root', password: (process.env.MILVUS_TOKEN ?? 'root:Milvus').split(':')[1] ?? '', database: db });
     expect((await inDb.grantPrivilege({ roleName: writer, object: RbacObjects.Collection, objectName: 'logs', privilegeName: 'Query' })).error_code).toBe('Success');
     expect((await root.removeUserFromRole({ username: app, roleName: reader })).error_code).toBe('Success');
 
-    const drift = await plan(full);
-    expect(drift.exitCode).toBe(2);
-    const ids = stepIds(drift.output);
+    const checked = await drift(full);
+    expect(checked.exitCode).toBe(2);
+    expect(checked.report?.objects.map((o) => `${o.kind} ${o.name}`).sort()).toEqual([`role ${writer}`, `user ${app}`]);
+    const drifted = await plan(full);
+    expect(drifted.exitCode).toBe(2);
+    const ids = stepIds(drifted.output);
     expect(ids).toHaveLength(2);
     expect(ids.some((id) => id.startsWith('bindRole:') && id.includes(app) && id.includes(reader))).toBe(true);
     expect(ids.some((id) => id.startsWith('revoke:') && id.includes(writer) && id.includes('logs') && id.includes('Query'))).toBe(true);
 
     expect((await apply(full)).result.status).toBe('applied');
     expect((await plan(full)).exitCode).toBe(0);
+    expect((await drift(full)).exitCode).toBe(0);
 
     // The writer role and the etl user leave the policy: inside the scope, so they are dropped,
     // the role's grants in both databases revoked first.
