@@ -1,4 +1,6 @@
+import { OperatePrivilegeType, promisify } from '@zilliz/milvus2-sdk-node';
 import type { Operation, PasswordSource } from '../model/operations.js';
+import type { Grant } from '../model/types.js';
 import type { MilvusConnection } from './connection.js';
 import { describeOperation } from './describe.js';
 import { checkResStatus, fromThrown, MilvusCallError } from './errors.js';
@@ -35,6 +37,20 @@ function resolveOldPassword(secrets: SecretResolver, source: PasswordSource): st
   }
 }
 
+/**
+ * A v1 grant or revoke with its database in the request. The SDK's grantPrivilege leaves
+ * `entity.db_name` out (Milvus then uses the connection's selected database), which would need
+ * one client per database; Milvus honours an explicit db_name (measured on 2.3.5), so the
+ * request goes through the SDK's own channel pool with the database set.
+ */
+function operatePrivilegeV1(conn: MilvusConnection, kind: 'grant' | 'revoke', role: string, g: Grant): Promise<StatusShape> {
+  const request = {
+    entity: { role: { name: role }, object: { name: g.objectType }, object_name: g.objectName, db_name: g.dbName, grantor: { privilege: { name: g.privilege } } },
+    type: kind === 'grant' ? OperatePrivilegeType.Grant : OperatePrivilegeType.Revoke,
+  };
+  return promisify(conn.client.channelPool, 'OperatePrivilege', request, conn.client.timeout) as Promise<StatusShape>;
+}
+
 async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolver): Promise<StatusShape> {
   const client = conn.client;
   switch (op.kind) {
@@ -57,12 +73,7 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
         const request = { role: op.role, privilege: g.privilege, db_name: g.dbName, collection_name: g.objectName };
         return op.kind === 'grant' ? client.grantPrivilegeV2(request) : client.revokePrivilegeV2(request);
       }
-      // The SDK's v1 call sends no database: Milvus uses the connection's selected database.
-      const dbClient = conn.clientForDatabase(g.dbName);
-      const request = { roleName: op.role, object: g.objectType, objectName: g.objectName, privilegeName: g.privilege };
-      // The SDK types `object` as its RbacObjects enum, whose values are these same strings.
-      const typed = request as unknown as Parameters<typeof dbClient.grantPrivilege>[0];
-      return op.kind === 'grant' ? dbClient.grantPrivilege(typed) : dbClient.revokePrivilege(typed);
+      return operatePrivilegeV1(conn, op.kind, op.role, g);
     }
     case 'createUser':
       return client.createUser({ username: op.user, password: secrets.resolvePassword(op.password) });

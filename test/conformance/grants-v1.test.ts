@@ -37,6 +37,20 @@ async function roleWith(t: Target, suffix: string): Promise<{ root: MilvusClient
 describe('v1 grants', () => {
   const target = useTarget();
 
+  it(`${source('measured on 2.3.5; the tool sends v1 grants this way')} an explicit entity.db_name is honoured over the connection's database, for grant and revoke`, async () => {
+    const t = target();
+    const { root, role } = await roleWith(t, 'dbname');
+    const db = t.name('db');
+    expectOk(await root.createDatabase({ db_name: db }));
+    t.track('database', db);
+    const entity = { role: { name: role }, object: { name: 'Collection' }, object_name: 'books', db_name: db, grantor: { privilege: { name: 'Query' } } };
+    expectOk(await sdkCall(root, 'OperatePrivilege', { entity, type: 0 }));
+    expect((await grantsOf(root, role, db)).map((r) => [r.db, r.objectName, r.privilege])).toEqual([[db, 'books', 'Query']]);
+    expect(await grantsOf(root, role, 'default')).toEqual([]);
+    expectOk(await sdkCall(root, 'OperatePrivilege', { entity, type: 1 }));
+    expect(await grantsOf(root, role, db)).toEqual([]);
+  });
+
   it(`${source('rootcoord isValidPrivilege: Global object name forced to *; probe 2.3.5')} a Global grant is stored with object name *`, async () => {
     const { root, role } = await roleWith(target(), 'g1');
     expectOk(await root.grantPrivilege({ roleName: role, object: RbacObjects.Global, objectName: 'foo', privilegeName: 'DropCollection' }));

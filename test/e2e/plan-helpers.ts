@@ -31,6 +31,37 @@ export interface PlanFixture {
   close(): Promise<void>;
 }
 
+const DEADLINE_EXCEEDED = 4;
+const DONE_BY_EARLIER_ATTEMPT = /already exist|not found|isn't existed|not exist/i;
+
+/**
+ * The tests' own hand-made changes (the "drift by hand") go through this wrapper. Seen a few
+ * times in a hundred full runs under load: one raw SDK call on a fresh client gets no answer
+ * until its deadline, though the emulator serves the tool's calls around it. The call is sent
+ * again (up to three times); when the repeat says "already exists" or "not found", the first
+ * attempt did land and counts as done. Only the test's own setup calls are retried this way,
+ * never the tool's, whose behaviour the tests check.
+ */
+function retryingStuckCalls(client: MilvusClient): MilvusClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string' || !/^(create|drop|delete|grant|revoke|add|remove)/.test(property)) return value;
+      return async (...args: unknown[]) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const response = (await (value as (...a: unknown[]) => Promise<{ error_code?: string; reason?: string }>).apply(target, args));
+            if (attempt > 1 && response.error_code !== 'Success' && DONE_BY_EARLIER_ATTEMPT.test(response.reason ?? '')) return { ...response, error_code: 'Success', reason: '' };
+            return response;
+          } catch (error) {
+            if ((error as { code?: number }).code !== DEADLINE_EXCEEDED || attempt >= 3) throw error;
+          }
+        }
+      };
+    },
+  });
+}
+
 /** An emulator of one version profile, optionally seeded with a state (root keeps password Milvus). */
 export async function startPlanFixture(profile: VersionProfile, seed?: RbacState, limits?: ObjectLimits): Promise<PlanFixture> {
   const emulator = await startEmulator({
@@ -42,11 +73,9 @@ export async function startPlanFixture(profile: VersionProfile, seed?: RbacState
   const dir = await mkdtemp(join(tmpdir(), 'rbac-plan-'));
   const clients: MilvusClient[] = [];
   const rawFor = (database: string): MilvusClient => {
-    // Seen twice under heavy load: one call stuck until its deadline. A short deadline with
-    // retries turns that into a retry instead of a test timeout.
-    const client = new MilvusClient({ address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 8_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
+    const client = new MilvusClient({ address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 3_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
     clients.push(client);
-    return client;
+    return retryingStuckCalls(client);
   };
   const connection = connectionOptionsFromEnv({ address: emulator.address }, { MILVUS_TOKEN: ROOT_TOKEN });
   let count = 0;
