@@ -69,6 +69,15 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // Handlers first: whoever reads "listening on" may signal at once.
+      const stop = (signal: NodeJS.Signals): void => {
+        process.stdout.write(`received ${signal}, stopping the emulator\n`);
+        void running.stop().then(() => {
+          process.exitCode = 0;
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       process.stdout.write(
         [
           `milvus-rbac emulator listening on ${running.address}`,
@@ -79,13 +88,5 @@ export function register(program: Command): void {
           '',
         ].join('\n'),
       );
-      const stop = (signal: NodeJS.Signals): void => {
-        process.stdout.write(`received ${signal}, stopping the emulator\n`);
-        void running.stop().then(() => {
-          process.exitCode = 0;
-        });
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
     });
 }
