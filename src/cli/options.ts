@@ -20,17 +20,8 @@ export function wholeNumber(value: string): number {
   return n;
 }
 
-export interface ConnectionFlagValues {
-  readonly address?: string;
-  readonly tokenEnv?: string;
-  readonly tokenFile?: string;
-  readonly user?: string;
-  readonly passwordEnv?: string;
-  readonly passwordFile?: string;
-  readonly tls?: boolean;
-  readonly caFile?: string;
-  readonly timeoutMs?: number;
-}
+/** The connection flags commander hands over (options.ts registers them). */
+export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'timeoutMs'>;
 
 /** Secrets are named by environment variable or file, never given on the command line. */
 export function addConnectionOptions(command: Command): Command {

@@ -107,8 +107,10 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
   }
   for (const role of state.roles) {
     const outside = new Set(role.grants.map((g) => g.privilege).filter((p) => liveGroups.has(p) && !groups.has(p)));
-    for (const group of outside) externalGroups.add(group);
-    for (const group of outside) notes.push(`role "${role.name}" is granted privilege group "${group}", which is left outside the export: the policy assumes it exists`);
+    for (const group of outside) {
+      externalGroups.add(group);
+      notes.push(`role "${role.name}" is granted privilege group "${group}", which is left outside the export: the policy assumes it exists`);
+    }
   }
 
   const desiredUsers: Record<string, DesiredUser> = {};

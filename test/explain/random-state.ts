@@ -1,18 +1,7 @@
 import { BUILTIN_PRIVILEGE_GROUPS, LEGACY_PRIVILEGE_GROUPS, PRIVILEGES } from '../../src/model/catalogue.js';
 import { canonicalState } from '../../src/model/canonical.js';
 import type { Grant, ObjectType, RbacState } from '../../src/model/types.js';
-
-/** A small seeded PRNG (mulberry32) so a failing seed can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../seeded-random.js';
 
 export const DATABASES = ['default', 'db1'] as const;
 export const COLLECTIONS = ['c1', 'c2'] as const;

@@ -4,6 +4,7 @@ import type { Grant, RbacState } from '../../src/model/types.js';
 import { featuresOf, VERSION_PROFILES } from '../../src/model/versions.js';
 import type { MilvusVersion, VersionProfile } from '../../src/model/versions.js';
 import { fresh, versionOf } from './helpers.js';
+import { rng } from '../seeded-random.js';
 
 /**
  * A seeded generator of (live, desired) pairs Milvus could really hold: names from small pools so
@@ -12,17 +13,9 @@ import { fresh, versionOf } from './helpers.js';
  */
 
 export class Random {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** mulberry32 */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = rng(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -4,18 +4,7 @@ import { BUILTIN_PRIVILEGE_GROUPS, OBJECT_TYPE_PRIVILEGES, objectTypeOf, PRIVILE
 import type { Grant, PrivilegeLevel, RbacState } from '../../src/model/types.js';
 import { selectForExport } from '../../src/export/select.js';
 import { exportPolicy, loadPolicyText } from '../../src/policy/index.js';
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../seeded-random.js';
 
 const RANK: Record<PrivilegeLevel, number> = { collection: 0, database: 1, cluster: 2 };
 const singles = PRIVILEGES.map((p) => ({ name: p.name, level: p.level }));
@@ -23,7 +12,7 @@ const groups = BUILTIN_PRIVILEGE_GROUPS.map((g) => ({ name: g.name, level: g.lev
 
 /** A state any Milvus >= 2.5 could hold, written the way the server returns it. */
 function randomState(seed: number): RbacState {
-  const next = random(seed);
+  const next = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const dbs = ['default', 'sales', 'hr'];
   const collections = ['orders', 'items', '*'];

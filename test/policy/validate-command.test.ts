@@ -2,36 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/validate.js';
+import { runCommand } from '../explain/run-command.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  const program = new Command().exitOverride();
-  register(program);
-  await program.parseAsync(['node', 'rbac', 'validate', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
+  const result = await runCommand([register], ['validate', ...args]);
+  return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('rbac validate', () => {
   it('exits 0 and summarises a valid policy', async () => {

@@ -1,26 +1,15 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { ExplainSource } from '../../explain/source.js';
-import type { ConnectionFlags } from '../../milvus/connection.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { collect, connectionFlags } from '../options.js';
+import type { ConnectionFlagValues } from '../options.js';
 
 /** Flags shared by commands that read either a policy (-f) or a live Milvus (--live). */
-export interface SourceFlags {
+export interface SourceFlags extends ConnectionFlagValues {
   readonly file: string[];
   readonly live?: boolean;
   readonly milvusVersion?: string;
   readonly format: 'text' | 'json';
-  readonly address?: string;
-  readonly tokenEnv?: string;
-  readonly tokenFile?: string;
-  readonly user?: string;
-  readonly passwordEnv?: string;
-  readonly passwordFile?: string;
-  readonly tls?: boolean;
-  readonly caFile?: string;
 }
 
 export function addSourceOptions(command: Command): Command {
@@ -37,19 +26,6 @@ export function addSourceOptions(command: Command): Command {
     .option('--password-file <path>', 'with --live: file holding the password')
     .option('--tls', 'with --live: use TLS')
     .option('--ca-file <path>', 'with --live: CA certificate for TLS');
-}
-
-function connectionFlags(flags: SourceFlags): ConnectionFlags {
-  return {
-    ...(flags.address !== undefined ? { address: flags.address } : {}),
-    ...(flags.tokenEnv !== undefined ? { tokenEnv: flags.tokenEnv } : {}),
-    ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
-    ...(flags.user !== undefined ? { user: flags.user } : {}),
-    ...(flags.passwordEnv !== undefined ? { passwordEnv: flags.passwordEnv } : {}),
-    ...(flags.passwordFile !== undefined ? { passwordFile: flags.passwordFile } : {}),
-    ...(flags.tls ? { tls: true } : {}),
-    ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}),
-  };
 }
 
 /** Loads the state named by the flags; prints problems and returns null (exit code set) on failure. */
