@@ -90,8 +90,9 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
   }
 }
 
-const ALREADY_EXISTS = /already exist|is defined by users/i;
-const NOT_FOUND = /not found|isn't existed|not exist|no privilege group|not a custom privilege group|is not custom/i;
+/** How Milvus words "it already exists" and "it is not there" for users, roles and privilege groups. */
+export const ALREADY_EXISTS = /already exist|is defined by users/i;
+export const NOT_FOUND = /not found|isn't existed|not exist|no privilege group|not a custom privilege group|is not custom/i;
 
 /** After a transient failure, did the earlier attempt already do the work? */
 function alreadyDone(op: Operation, error: MilvusCallError): boolean {

@@ -5,7 +5,7 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
-import { executeOperation } from '../../src/milvus/execute.js';
+import { ALREADY_EXISTS, executeOperation, NOT_FOUND } from '../../src/milvus/execute.js';
 import { envSecretResolver } from '../../src/milvus/secrets.js';
 import { runPlan } from '../../src/plan/run.js';
 import type { RunPlanOptions, RunPlanResult } from '../../src/plan/run.js';
@@ -32,7 +32,6 @@ export interface PlanFixture {
 }
 
 const DEADLINE_EXCEEDED = 4;
-const DONE_BY_EARLIER_ATTEMPT = /already exist|not found|isn't existed|not exist/i;
 
 /**
  * The tests' own hand-made changes (the "drift by hand") go through this wrapper. Seen a few
@@ -42,6 +41,10 @@ const DONE_BY_EARLIER_ATTEMPT = /already exist|not found|isn't existed|not exist
  * attempt did land and counts as done. Only the test's own setup calls are retried this way,
  * never the tool's, whose behaviour the tests check.
  */
+function doneByEarlierAttempt(reason: string): boolean {
+  return ALREADY_EXISTS.test(reason) || NOT_FOUND.test(reason);
+}
+
 function retryingStuckCalls(client: MilvusClient): MilvusClient {
   return new Proxy(client, {
     get(target, property, receiver) {
@@ -51,7 +54,7 @@ function retryingStuckCalls(client: MilvusClient): MilvusClient {
         for (let attempt = 1; ; attempt++) {
           try {
             const response = (await (value as (...a: unknown[]) => Promise<{ error_code?: string; reason?: string }>).apply(target, args));
-            if (attempt > 1 && response.error_code !== 'Success' && DONE_BY_EARLIER_ATTEMPT.test(response.reason ?? '')) return { ...response, error_code: 'Success', reason: '' };
+            if (attempt > 1 && response.error_code !== 'Success' && doneByEarlierAttempt(response.reason ?? '')) return { ...response, error_code: 'Success', reason: '' };
             return response;
           } catch (error) {
             if ((error as { code?: number }).code !== DEADLINE_EXCEEDED || attempt >= 3) throw error;
