@@ -171,11 +171,6 @@ export async function measureApply(lib, { desired, initial, profile, limits, lat
  */
 export async function measureExecuteSteps(lib, { steps, profile, limits, latencyMs }) {
   return withEmulator(lib, { options: emulatorOptions(profile, limits), poolSize: lib.parallelism }, async (emulator, conn) => {
-    // Opens the per-database clients before the clock starts, as the naive script's are.
-    for (const step of steps) {
-      const op = step.operation;
-      if (op.kind === 'grant' && op.form === 'v1') conn.clientForDatabase(op.grant.dbName);
-    }
     await emulator.setFaults({ latencyMs });
     const start = now();
     const report = await lib.executePlan(steps, runner(lib, conn), { parallelism: lib.parallelism, retry: lib.retry });

@@ -27,7 +27,7 @@ import { describeDifferences, expectedAfter } from './verify.js';
  */
 
 /** Chosen by measurement: see docs/apply.md (parallelism). */
-export const DEFAULT_PARALLELISM = 32;
+export const DEFAULT_PARALLELISM = 64;
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
 
 export type ApplySource = { readonly policyFiles: readonly string[] } | { readonly planFile: string };

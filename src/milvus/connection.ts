@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { MilvusClient, logger as sdkLogger } from '@zilliz/milvus2-sdk-node';
+import { getAuthString, MilvusClient, logger as sdkLogger } from '@zilliz/milvus2-sdk-node';
 import type { ClientConfig } from '@zilliz/milvus2-sdk-node';
 import { featuresOf, parseMilvusVersion } from '../model/versions.js';
 import type { FeatureSet, MilvusVersion } from '../model/versions.js';
 import { DEFAULT_DATABASE } from '../model/names.js';
+import { bulkCalls } from './bulk-calls.js';
+import type { BulkCalls } from './bulk-calls.js';
 import { checkResponse, fromThrown, MilvusCallError } from './errors.js';
 import type { StatusShape } from './errors.js';
 import { redact, registerSecret, SecretError } from './secrets.js';
@@ -142,11 +144,8 @@ export interface MilvusConnection {
   readonly features: FeatureSet;
   /** Who we are ('' when the credentials do not say, e.g. an API key). */
   readonly user: string;
-  /**
-   * A client whose calls carry `db` as the selected database. The SDK's v1 grant/revoke calls do
-   * not send a database: Milvus takes it from the connection's selected database instead.
-   */
-  clientForDatabase(db: string): MilvusClient;
+  /** Grants, revokes and role bindings, on the SDK's channels without its per-call interceptors. */
+  readonly bulk: BulkCalls;
   close(): Promise<void>;
 }
 
@@ -156,7 +155,19 @@ function silenceSdkLogger(): void {
   sdkLogger.silent = true;
 }
 
-function clientConfig(options: ConnectionOptions, database: string): ClientConfig {
+/** The SDK's own encoding of the credentials, for calls made without its interceptors. */
+function authorizationOf(credentials: Credentials): string {
+  switch (credentials.kind) {
+    case 'none':
+      return '';
+    case 'token':
+      return getAuthString({ token: credentials.token() });
+    case 'password':
+      return getAuthString({ username: credentials.user, password: credentials.password() });
+  }
+}
+
+function clientConfig(options: ConnectionOptions): ClientConfig {
   const creds = options.credentials;
   return {
     address: options.address,
@@ -167,7 +178,7 @@ function clientConfig(options: ConnectionOptions, database: string): ClientConfi
     timeout: options.timeoutMs,
     maxRetries: options.sdkRetries,
     retryDelay: 50,
-    database,
+    database: DEFAULT_DATABASE,
     logLevel: 'error',
     pool: { min: 1, max: Math.max(1, options.poolSize) },
     // grpc-js waits a second before reconnecting after a failed attempt, failing calls meanwhile.
@@ -209,26 +220,14 @@ export function describeConnectionFailure(error: unknown, address: string): stri
  */
 export async function connect(options: ConnectionOptions): Promise<MilvusConnection> {
   silenceSdkLogger();
-  const databaseClients = new Map<string, MilvusClient>();
-  const makeClient = (db: string): MilvusClient => {
-    let client = databaseClients.get(db);
-    if (!client) {
-      try {
-        client = new MilvusClient(clientConfig(options, db));
-      } catch (error) {
-        throw new ConnectionError(`cannot create a Milvus client for ${options.address}: ${redact(String(error))}`, 'config');
-      }
-      databaseClients.set(db, client);
-    }
-    return client;
-  };
-  const closeAll = async (): Promise<void> => {
-    const clients = [...databaseClients.values()];
-    databaseClients.clear();
-    await Promise.allSettled(clients.map((c) => c.closeConnection()));
-  };
-
-  const client = makeClient(DEFAULT_DATABASE);
+  let client: MilvusClient;
+  try {
+    client = new MilvusClient(clientConfig(options));
+  } catch (error) {
+    throw new ConnectionError(`cannot create a Milvus client for ${options.address}: ${redact(String(error))}`, 'config');
+  }
+  // A failure to close leaves nothing to do: the process is about to move on or exit.
+  const close = async (): Promise<void> => void (await client.closeConnection().catch(() => undefined));
   try {
     const versionString = await probeVersion(client, options.address);
     const version = parseMilvusVersion(versionString);
@@ -241,11 +240,11 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
       versionString,
       features: featuresOf(version),
       user: options.user,
-      clientForDatabase: makeClient,
-      close: closeAll,
+      bulk: bulkCalls(client, authorizationOf(options.credentials), options.timeoutMs),
+      close,
     };
   } catch (error) {
-    await closeAll();
+    await close();
     if (error instanceof ConnectionError) throw error;
     if (error instanceof MilvusCallError) throw classify(error, options.address);
     throw classify(fromThrown(error, 'connect'), options.address);

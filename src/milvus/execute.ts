@@ -1,6 +1,4 @@
-import { OperatePrivilegeType, promisify } from '@zilliz/milvus2-sdk-node';
 import type { Operation, PasswordSource } from '../model/operations.js';
-import type { Grant } from '../model/types.js';
 import type { MilvusConnection } from './connection.js';
 import { describeOperation } from './describe.js';
 import { checkResStatus, fromThrown, MilvusCallError } from './errors.js';
@@ -9,7 +7,8 @@ import type { SecretResolver } from './secrets.js';
 import { SecretError } from './secrets.js';
 
 /**
- * Executes one Operation as one SDK call. Passwords are resolved here, at the last moment, and
+ * Executes one Operation as one call to Milvus (grants, revokes and role bindings through
+ * {@link MilvusConnection.bulk}, the rest through the SDK client). Passwords are resolved here, at the last moment, and
  * never leave this function; every failure is a {@link MilvusCallError} without secrets.
  */
 
@@ -37,20 +36,6 @@ function resolveOldPassword(secrets: SecretResolver, source: PasswordSource): st
   }
 }
 
-/**
- * A v1 grant or revoke with its database in the request. The SDK's grantPrivilege leaves
- * `entity.db_name` out (Milvus then uses the connection's selected database), which would need
- * one client per database; Milvus honours an explicit db_name (measured on 2.3.5), so the
- * request goes through the SDK's own channel pool with the database set.
- */
-function operatePrivilegeV1(conn: MilvusConnection, kind: 'grant' | 'revoke', role: string, g: Grant): Promise<StatusShape> {
-  const request = {
-    entity: { role: { name: role }, object: { name: g.objectType }, object_name: g.objectName, db_name: g.dbName, grantor: { privilege: { name: g.privilege } } },
-    type: kind === 'grant' ? OperatePrivilegeType.Grant : OperatePrivilegeType.Revoke,
-  };
-  return promisify(conn.client.channelPool, 'OperatePrivilege', request, conn.client.timeout) as Promise<StatusShape>;
-}
-
 async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolver): Promise<StatusShape> {
   const client = conn.client;
   switch (op.kind) {
@@ -69,11 +54,10 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
     case 'grant':
     case 'revoke': {
       const g = op.grant;
-      if (op.form === 'v2') {
-        const request = { role: op.role, privilege: g.privilege, db_name: g.dbName, collection_name: g.objectName };
-        return op.kind === 'grant' ? client.grantPrivilegeV2(request) : client.revokePrivilegeV2(request);
-      }
-      return operatePrivilegeV1(conn, op.kind, op.role, g);
+      if (op.form === 'v2') return conn.bulk.operatePrivilegeV2(op.kind, { role: op.role, privilege: g.privilege, dbName: g.dbName, collection: g.objectName });
+      // The SDK's grantPrivilege leaves the database out (Milvus would use the connection's);
+      // Milvus honours an explicit one (measured on 2.3.5), so one connection serves every database.
+      return conn.bulk.operatePrivilege(op.kind, { role: op.role, objectType: g.objectType, objectName: g.objectName, dbName: g.dbName, privilege: g.privilege });
     }
     case 'createUser':
       return client.createUser({ username: op.user, password: secrets.resolvePassword(op.password) });
@@ -82,9 +66,9 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
       return client.updateUser({ username: op.user, oldPassword: resolveOldPassword(secrets, op.password), newPassword });
     }
     case 'bindRole':
-      return client.addUserToRole({ username: op.user, roleName: op.role });
+      return conn.bulk.operateUserRole('bind', op.user, op.role);
     case 'unbindRole':
-      return client.removeUserFromRole({ username: op.user, roleName: op.role });
+      return conn.bulk.operateUserRole('unbind', op.user, op.role);
     case 'dropUser':
       return client.deleteUser({ username: op.user });
   }

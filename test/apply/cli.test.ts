@@ -87,3 +87,14 @@ describe('rbac apply (command)', () => {
     expect(emu.engine.hasUser('gone')).toBe(true);
   });
 });
+
+describe('rbac apply --help', () => {
+  it('states the parallelism the executor really uses by default', async () => {
+    const { DEFAULT_PARALLELISM } = await import('../../src/apply/run.js');
+    const program = new Command();
+    register(program);
+    const apply = program.commands.find((c) => c.name() === 'apply');
+    const option = apply?.options.find((o) => o.long === '--parallelism');
+    expect(option?.description).toContain(`(default ${DEFAULT_PARALLELISM})`);
+  });
+});

@@ -1,6 +1,10 @@
 import { RbacObjects } from '@zilliz/milvus2-sdk-node';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
+import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { MilvusCallError } from '../../src/milvus/errors.js';
+import { executeOperation } from '../../src/milvus/execute.js';
+import { envSecretResolver } from '../../src/milvus/secrets.js';
 import { expectError, expectGrpcError, expectOk } from './expect.js';
 import { source, useTarget } from './target.js';
 import type { Target } from './target.js';
@@ -81,6 +85,37 @@ describe('authorization of a non-admin caller', () => {
       'PrivilegeManageOwnership',
     );
     await expectGrpcError(client.addUserToRole({ username: name, roleName: 'admin' }), PERMISSION_DENIED, 'PrivilegeManageOwnership');
+  });
+
+  it(`${source('privilege_interceptor: ManageOwnership; the tool sends grants and bindings without the SDK interceptors')} the tool's own grant and bind calls carry the caller: refused to a plain user, done for root`, async () => {
+    const t = target();
+    const { root, name } = await plainUser(t, 'c4b');
+    const role = t.name('c4br');
+    expectOk(await root.createRole({ roleName: role }));
+    const grant = { kind: 'grant', role, form: 'v1', grant: { objectType: 'Collection', objectName: 'books', dbName: 'default', privilege: 'Query' } } as const;
+    const bind = { kind: 'bindRole', user: name, role } as const;
+    const asUser = await connect(connectionOptionsFromEnv({ address: t.address }, { MILVUS_TOKEN: `${name}:${PASSWORD}` }));
+    try {
+      for (const op of [grant, bind]) {
+        const error = await executeOperation(asUser, op, envSecretResolver({})).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(MilvusCallError);
+        expect((error as MilvusCallError).code).toBe('PERMISSION_DENIED');
+        expect((error as MilvusCallError).reason).toContain('PrivilegeManageOwnership');
+      }
+    } finally {
+      await asUser.close();
+    }
+    const asRoot = await connect(connectionOptionsFromEnv({ address: t.address, user: 'root', passwordEnv: 'ROOT_PASSWORD' }, { ROOT_PASSWORD: 'Milvus' }));
+    try {
+      await executeOperation(asRoot, grant, envSecretResolver({}));
+      await executeOperation(asRoot, bind, envSecretResolver({}));
+    } finally {
+      await asRoot.close();
+    }
+    const grants = await root.listGrants({ roleName: role, db_name: 'default' });
+    expect(grants.entities.map((e) => `${e.object.name}/${e.object_name}/${e.grantor.privilege.name}`)).toEqual(['Collection/books/Query']);
+    const user = await root.describeUser({ username: name });
+    expect(user.results[0]?.roles.map((r) => r.name)).toEqual([role]);
   });
 
   it(`${source('privilege_interceptor: DeleteCredential needs DropOwnership')} deleting a user needs DropOwnership`, async () => {

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .argument('[plan-file]', 'a plan saved by "rbac plan --out": applied only if the live state is unchanged since')
     .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
     .option('--auto-approve', 'apply without asking (pipelines); without it apply asks on a terminal and refuses elsewhere')
-    .option('--parallelism <n>', 'steps run at once within a phase (default 32)', positiveInteger)
+    .option('--parallelism <n>', 'steps run at once within a phase (default 64)', positiveInteger)
     .option('--retries <n>', 'retries of a step failing with a transient error (unavailable, deadline exceeded), default 3', wholeNumber)
     .option('--no-destroy', 'refuse a plan that drops users, roles or privilege groups (revokes stay allowed)')
     .option('--allow-self-lockout', 'apply even when the plan takes away the access of the user running it, or the last admin binding')
