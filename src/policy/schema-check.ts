@@ -1,20 +1,54 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { didYouMean } from './nearest.js';
 import { builtinGroup, isLegacyGroup } from './privileges.js';
 import type { Reporter } from './report.js';
 import { buildPolicySchema } from './schema.js';
 import type { Path, SourceFile } from './source.js';
 
-let compiled: ValidateFunction | undefined;
+export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true };
 
-/** Compiled on first use and kept: compiling costs far more than validating. */
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    compiled = ajv.compile(buildPolicySchema());
+/** The validator as standalone code, written next to the built module by `npm run build` (write-validator.ts). */
+export const PRECOMPILED_VALIDATOR = './schema-validator.generated.cjs';
+
+export function schemaFingerprint(schema: object): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+}
+
+interface PrecompiledModule extends ValidateFunction {
+  readonly schemaFingerprint?: string;
+}
+
+export function loadPrecompiled(schema: object): ValidateFunction | undefined {
+  let loaded: PrecompiledModule;
+  try {
+    loaded = createRequire(import.meta.url)(PRECOMPILED_VALIDATOR) as PrecompiledModule;
+  } catch (error) {
+    // Running from the sources (tests, tsx) there is no generated file: compile instead.
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
   }
-  return compiled;
+  return loaded.schemaFingerprint === schemaFingerprint(schema) ? loaded : undefined;
+}
+
+let validatorInUse: { readonly validate: ValidateFunction; readonly source: 'precompiled' | 'compiled' } | undefined;
+
+/** The standalone validator when the build made one for this very schema, else compiled now (and kept). */
+function validator(): ValidateFunction {
+  if (!validatorInUse) {
+    const schema = buildPolicySchema();
+    const precompiled = loadPrecompiled(schema);
+    validatorInUse = precompiled ? { validate: precompiled, source: 'precompiled' } : { validate: new Ajv(AJV_OPTIONS).compile(schema), source: 'compiled' };
+  }
+  return validatorInUse.validate;
+}
+
+/** Which validator this process uses (for tests and `--debug` style diagnostics). */
+export function schemaValidatorSource(): 'precompiled' | 'compiled' {
+  validator();
+  return validatorInUse?.source ?? 'compiled';
 }
 
 function parsePointer(pointer: string): Path {
