@@ -32,7 +32,10 @@ export const SIZES = Object.freeze([
 /** The environment variable every generated user's password is read from. */
 export const PASSWORD_ENV = 'BENCH_USER_PASSWORD';
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same policy on every machine. */
+/**
+ * A small, fast, seedable PRNG (mulberry32): the same seed gives the same policy on every machine.
+ * The randomised tests use it too, so a failing seed can be replayed anywhere.
+ */
 export function rng(seed) {
   let a = seed >>> 0;
   return () => {

@@ -1,7 +1,7 @@
 import { BUILTIN_PRIVILEGE_GROUPS, LEGACY_PRIVILEGE_GROUPS, PRIVILEGES } from '../../src/model/catalogue.js';
 import { canonicalState } from '../../src/model/canonical.js';
 import type { Grant, ObjectType, RbacState } from '../../src/model/types.js';
-import { rng } from '../seeded-random.js';
+import { rng } from '../../bench/gen.mjs';
 
 export const DATABASES = ['default', 'db1'] as const;
 export const COLLECTIONS = ['c1', 'c2'] as const;

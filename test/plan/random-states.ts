@@ -4,7 +4,7 @@ import type { Grant, RbacState } from '../../src/model/types.js';
 import { featuresOf, VERSION_PROFILES } from '../../src/model/versions.js';
 import type { MilvusVersion, VersionProfile } from '../../src/model/versions.js';
 import { fresh, versionOf } from './helpers.js';
-import { rng } from '../seeded-random.js';
+import { rng } from '../../bench/gen.mjs';
 
 /**
  * A seeded generator of (live, desired) pairs Milvus could really hold: names from small pools so

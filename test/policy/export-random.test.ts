@@ -4,7 +4,7 @@ import { BUILTIN_PRIVILEGE_GROUPS, OBJECT_TYPE_PRIVILEGES, objectTypeOf, PRIVILE
 import type { Grant, PrivilegeLevel, RbacState } from '../../src/model/types.js';
 import { selectForExport } from '../../src/export/select.js';
 import { exportPolicy, loadPolicyText } from '../../src/policy/index.js';
-import { rng } from '../seeded-random.js';
+import { rng } from '../../bench/gen.mjs';
 
 const RANK: Record<PrivilegeLevel, number> = { collection: 0, database: 1, cluster: 2 };
 const singles = PRIVILEGES.map((p) => ({ name: p.name, level: p.level }));

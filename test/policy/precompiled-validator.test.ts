@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AJV_OPTIONS, schemaFingerprint } from '../../src/policy/schema-check.js';
 import { buildPolicySchema } from '../../src/policy/schema.js';
-import { rng } from '../seeded-random.js';
+import { rng } from '../../bench/gen.mjs';
 import { policyExampleFiles } from './example-policies.js';
 
 /**
