@@ -45,7 +45,7 @@ function validator(): ValidateFunction {
   return validatorInUse.validate;
 }
 
-/** Which validator this process uses (for tests and `--debug` style diagnostics). */
+/** Which validator this process uses (for the tests). */
 export function schemaValidatorSource(): 'precompiled' | 'compiled' {
   validator();
   return validatorInUse?.source ?? 'compiled';

@@ -105,7 +105,7 @@ describe('authorization of a non-admin caller', () => {
     } finally {
       await asUser.close();
     }
-    const asRoot = await connect(connectionOptionsFromEnv({ address: t.address, user: 'root', passwordEnv: 'ROOT_PASSWORD' }, { ROOT_PASSWORD: 'Milvus' }));
+    const asRoot = await connect(connectionOptionsFromEnv({ address: t.address }, { MILVUS_TOKEN: t.rootToken }));
     try {
       await executeOperation(asRoot, grant, envSecretResolver({}));
       await executeOperation(asRoot, bind, envSecretResolver({}));

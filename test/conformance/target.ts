@@ -23,6 +23,8 @@ export interface Target {
   readonly features: FeatureSet;
   /** Present on the emulator only (faults, engine). */
   readonly emulator: RunningEmulator | undefined;
+  /** How root logs in here (`user:password`), for connections the tool makes itself. */
+  readonly rootToken: string;
   /** A unique, valid name: prefix + suffix (≤ 32 bytes for user names). */
   name(suffix: string): string;
   /** A client as root, or as the given user; retries off so each call is one RPC. */
@@ -80,6 +82,7 @@ export async function openTarget(options: EmulatorOptions = {}): Promise<Target>
     profile: profileOf(version),
     features: featuresOf(version),
     emulator,
+    rootToken,
     name: (suffix) => `${prefix}${suffix}`,
     async client(login) {
       if (!login) return root;

@@ -31,8 +31,8 @@ function policyFile(name: string, text: string): string {
 }
 
 function connection() {
-  const env = { MILVUS_TOKEN: process.env.MILVUS_TOKEN ?? 'root:Milvus' };
-  return connectionOptionsFromEnv({ address: target().address }, env);
+  const t = target();
+  return connectionOptionsFromEnv({ address: t.address }, { MILVUS_TOKEN: t.rootToken });
 }
 
 async function plan(file: string) {
@@ -112,7 +112,7 @@ users:
     expect((await drift(full)).exitCode).toBe(0);
 
     // Drift made by hand: an extra grant in the second database and a lost binding.
-    const inDb = await t.client({ user: 'root', password: (process.env.MILVUS_TOKEN ?? 'root:Milvus').split(':')[1] ?? '', database: db });
+    const inDb = await t.client({ user: 'root', password: t.rootToken.split(':')[1] ?? '', database: db });
     expect((await inDb.grantPrivilege({ roleName: writer, object: RbacObjects.Collection, objectName: 'logs', privilegeName: 'Query' })).error_code).toBe('Success');
     expect((await root.removeUserFromRole({ username: app, roleName: reader })).error_code).toBe('Success');
 

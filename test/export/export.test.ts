@@ -34,7 +34,7 @@ function ok(response: { error_code?: string | number; status?: { error_code?: st
 }
 
 function connection(t: Target) {
-  return connectionOptionsFromEnv({ address: t.address }, { MILVUS_TOKEN: process.env.MILVUS_TOKEN ?? 'root:Milvus' });
+  return connectionOptionsFromEnv({ address: t.address }, { MILVUS_TOKEN: t.rootToken });
 }
 
 /** A v1 grant in a database other than default: the SDK sends the database only as the selected one. */

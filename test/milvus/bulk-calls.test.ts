@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.js';
-import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
 import { executeOperation } from '../../src/milvus/execute.js';
 import { MilvusCallError } from '../../src/milvus/errors.js';
 import { envSecretResolver } from '../../src/milvus/secrets.js';
@@ -50,7 +48,7 @@ describe('grants, revokes and bindings sent without the SDK interceptors', () =>
   it.each(bulkOps.map((op) => [op.kind + ('form' in op ? ` ${op.form}` : ''), op] as const))(
     '%s carries the connection user: refused to a user without the privilege, done for root',
     async (_label, op) => {
-      fixture = await startFixture({ milvusVersion: '2.5', authorization: true, seed: aliceSeed }, {}, 'alice:alice-pass-1');
+      fixture = await startFixture({ milvusVersion: '2.5', authorization: true, seed: aliceSeed }, {}, { MILVUS_TOKEN: 'alice:alice-pass-1' });
       const refused = await failureOf(executeOperation(fixture.conn, op, noSecrets));
       expect(refused.code).toBe('PERMISSION_DENIED');
       expect(refused.reason).toMatch(/alice/);
@@ -73,19 +71,9 @@ describe('grants, revokes and bindings sent without the SDK interceptors', () =>
   );
 
   it('logs in with a user and password as well as with a token', async () => {
-    // startFixture logs in with a token; this connection is made by hand.
-    const emulator = await startEmulator({ port: 0, milvusVersion: '2.5', authorization: true, seed: aliceSeed });
-    const conn = await connect(connectionOptionsFromEnv({ address: emulator.address, user: 'root', passwordEnv: 'ROOT_PW' }, { ROOT_PW: 'Milvus' }));
-    fixture = {
-      emulator,
-      conn,
-      close: async () => {
-        await conn.close();
-        await emulator.stop();
-      },
-    };
-    await executeOperation(conn, { kind: 'grant', role: 'r', form: 'v1', grant: query }, noSecrets);
-    expect(emulator.engine.selectGrants('r', { dbName: 'default' })).toHaveLength(1);
+    fixture = await startFixture({ milvusVersion: '2.5', authorization: true, seed: aliceSeed }, { user: 'root', passwordEnv: 'ROOT_PW' }, { ROOT_PW: 'Milvus' });
+    await executeOperation(fixture.conn, { kind: 'grant', role: 'r', form: 'v1', grant: query }, noSecrets);
+    expect(fixture.emulator.engine.selectGrants('r', { dbName: 'default' })).toHaveLength(1);
   });
 
   it('reports a call the server does not implement as unsupported, not as done', async () => {

@@ -12,11 +12,11 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-/** An emulator on a random loopback port and a real SDK connection to it as root. */
-export async function startFixture(options: EmulatorOptions = {}, flags: ConnectionFlags = {}, token = ROOT_TOKEN): Promise<Fixture> {
+/** An emulator on a random loopback port and a real SDK connection to it, as root unless `env` logs in otherwise. */
+export async function startFixture(options: EmulatorOptions = {}, flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = { MILVUS_TOKEN: ROOT_TOKEN }): Promise<Fixture> {
   const emulator = await startEmulator({ port: 0, ...options });
   try {
-    const conn = await connect(connectionOptionsFromEnv({ address: emulator.address, ...flags }, { MILVUS_TOKEN: token }));
+    const conn = await connect(connectionOptionsFromEnv({ address: emulator.address, ...flags }, env));
     return {
       emulator,
       conn,

@@ -73,7 +73,7 @@ describe.each(['2.3', '2.4', '2.5', '2.6'] as const)('readLiveState on Milvus %s
 
   it('ignores the grantor: the same grants made by different users read back equal', async () => {
     const state = async (grantor: 'root' | 'ops'): Promise<RbacState> => {
-      const f = await startFixture({ milvusVersion: profile, seed: { state: { users: [{ name: 'ops', roles: ['admin'] }], roles: [], privilegeGroups: [] }, passwords: { ops: 'ops-password', root: 'Milvus' } } }, {}, grantor === 'root' ? 'root:Milvus' : 'ops:ops-password');
+      const f = await startFixture({ milvusVersion: profile, seed: { state: { users: [{ name: 'ops', roles: ['admin'] }], roles: [], privilegeGroups: [] }, passwords: { ops: 'ops-password', root: 'Milvus' } } }, {}, { MILVUS_TOKEN: grantor === 'root' ? 'root:Milvus' : 'ops:ops-password' });
       try {
         await run(f, [
           { kind: 'createRole', role: 'r' },
@@ -128,7 +128,7 @@ describe.each(['2.5', '2.6'] as const)('privilege groups on Milvus %s', (profile
     };
     fixture = await startFixture({ milvusVersion: profile, seed: { state: seedState, passwords: { ops: 'ops-password', root: 'Milvus' } } });
     const asRoot = await readLiveState(fixture.conn);
-    const f2 = await startFixture({ milvusVersion: profile, seed: { state: seedState, passwords: { ops: 'ops-password', root: 'Milvus' } } }, {}, 'ops:ops-password');
+    const f2 = await startFixture({ milvusVersion: profile, seed: { state: seedState, passwords: { ops: 'ops-password', root: 'Milvus' } } }, {}, { MILVUS_TOKEN: 'ops:ops-password' });
     try {
       const asOps = await readLiveState(f2.conn);
       expect(asRoot.method).toBe('backup');
