@@ -7,9 +7,10 @@ import type { SecretResolver } from './secrets.js';
 import { SecretError } from './secrets.js';
 
 /**
- * Executes one Operation as one call to Milvus (grants, revokes and role bindings through
- * {@link MilvusConnection.bulk}, the rest through the SDK client). Passwords are resolved here, at the last moment, and
- * never leave this function; every failure is a {@link MilvusCallError} without secrets.
+ * Executes one Operation as one call to Milvus: grants, revokes and role bindings through
+ * {@link MilvusConnection.bulk}, the rest through the SDK client. Passwords are resolved here, at
+ * the last moment, and never leave this function; every failure is a {@link MilvusCallError}
+ * without secrets.
  */
 
 export interface ExecuteOptions {
@@ -52,13 +53,8 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
     case 'dropRole':
       return client.dropRole({ roleName: op.role });
     case 'grant':
-    case 'revoke': {
-      const g = op.grant;
-      if (op.form === 'v2') return conn.bulk.operatePrivilegeV2(op.kind, { role: op.role, privilege: g.privilege, dbName: g.dbName, collection: g.objectName });
-      // The SDK's grantPrivilege leaves the database out (Milvus would use the connection's);
-      // Milvus honours an explicit one (measured on 2.3.5), so one connection serves every database.
-      return conn.bulk.operatePrivilege(op.kind, { role: op.role, objectType: g.objectType, objectName: g.objectName, dbName: g.dbName, privilege: g.privilege });
-    }
+    case 'revoke':
+      return op.form === 'v2' ? conn.bulk.operatePrivilegeV2(op.kind, op.role, op.grant) : conn.bulk.operatePrivilege(op.kind, op.role, op.grant);
     case 'createUser':
       return client.createUser({ username: op.user, password: secrets.resolvePassword(op.password) });
     case 'updatePassword': {

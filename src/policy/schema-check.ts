@@ -33,22 +33,26 @@ export function loadPrecompiled(schema: object): ValidateFunction | undefined {
   return loaded.schemaFingerprint === schemaFingerprint(schema) ? loaded : undefined;
 }
 
-let validatorInUse: { readonly validate: ValidateFunction; readonly source: 'precompiled' | 'compiled' } | undefined;
+interface ValidatorInUse {
+  readonly validate: ValidateFunction;
+  readonly source: 'precompiled' | 'compiled';
+}
+
+let inUse: ValidatorInUse | undefined;
 
 /** The standalone validator when the build made one for this very schema, else compiled now (and kept). */
-function validator(): ValidateFunction {
-  if (!validatorInUse) {
+function validatorInUse(): ValidatorInUse {
+  if (!inUse) {
     const schema = buildPolicySchema();
     const precompiled = loadPrecompiled(schema);
-    validatorInUse = precompiled ? { validate: precompiled, source: 'precompiled' } : { validate: new Ajv(AJV_OPTIONS).compile(schema), source: 'compiled' };
+    inUse = precompiled ? { validate: precompiled, source: 'precompiled' } : { validate: new Ajv(AJV_OPTIONS).compile(schema), source: 'compiled' };
   }
-  return validatorInUse.validate;
+  return inUse;
 }
 
 /** Which validator this process uses (for the tests). */
-export function schemaValidatorSource(): 'precompiled' | 'compiled' {
-  validator();
-  return validatorInUse?.source ?? 'compiled';
+export function schemaValidatorSource(): ValidatorInUse['source'] {
+  return validatorInUse().source;
 }
 
 function parsePointer(pointer: string): Path {
@@ -223,7 +227,7 @@ function isNoise(error: ErrorObject): boolean {
  * Returns the failed parts (see {@link failureKey}).
  */
 export function checkSchema(file: SourceFile, reporter: Reporter): Set<string> {
-  const validate = validator();
+  const validate = validatorInUse().validate;
   const failed = new Set<string>();
   if (validate(file.data)) return failed;
   const seen = new Set<string>();
