@@ -332,7 +332,7 @@ function checkTargets(results) {
 async function main() {
   const lib = await loadDistLib();
   const dist = new URL('../dist/', import.meta.url);
-  const [engine, versions] = await Promise.all([import(new URL('model/engine.js', dist).href), import(new URL('model/versions.js', dist).href)]);
+  const [engine, versions] = await Promise.all([import(new URL('engine/engine.js', dist).href), import(new URL('model/versions.js', dist).href)]);
   const engineModule = { RbacEngine: engine.RbacEngine, versions };
 
   const small = generatePolicy({ size: SIZES[0], flavour: 'v2' });

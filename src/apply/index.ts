@@ -3,12 +3,11 @@ export { executePlan, groupIntoPhases, backoffDelay, defaultIsTransient } from '
 export type { ApplyReport, ExecutableStep, ExecutorEvent, ExecutorOptions, RetryPolicy, RunContext, RunStep, StepFailure } from './executor.js';
 export { checkNoDestroy, checkProtected, checkSavedPlan, checkPasswordSources, adminBindings } from './guards.js';
 export type { Refusal, SavedPlanIdentity, CurrentTarget } from './guards.js';
-export { affectsOperator, protectOperator } from './lockout.js';
+export { protectOperator } from './lockout.js';
 export type { LockoutInput, LockoutResult } from './lockout.js';
 export { progressReporter } from './progress.js';
 export type { ProgressMode } from './progress.js';
 export { runApply, DEFAULT_PARALLELISM, DEFAULT_RETRY } from './run.js';
-export type { ApplyResult, ApplySource, ApplyStatus, RunApplyOptions, RunApplyResult, StepSummary } from './run.js';
-export { defaultPlanning } from './planning.js';
-export type { ApplyPlan, ApplyPlanStep, MakePlanInput, PlanningPort } from './types.js';
-export { describeDifferences, expectedAfter } from './verify.js';
+export type { ApplySource, RunApplyOptions } from './run.js';
+export type { ApplyResult, ApplyStatus, RunApplyResult, StepSummary } from './result.js';
+export { verifyApply } from './verify.js';

@@ -1,10 +1,11 @@
 import { isAllowed, requirementOf } from '../model/access.js';
 import { grantKey } from '../model/canonical.js';
-import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
+import { ADMIN_ROLE, PUBLIC_ROLE } from '../model/names.js';
 import type { Operation } from '../model/operations.js';
 import type { Grant, RbacState } from '../model/types.js';
 import type { MilvusVersion } from '../model/versions.js';
 import { describeOperation } from '../milvus/describe.js';
+import { operatorImpactJudge, rolesHeldBy } from '../plan/operator-impact.js';
 import type { ExecutableStep } from './executor.js';
 import type { Refusal } from './guards.js';
 import { adminBindings } from './guards.js';
@@ -24,8 +25,6 @@ export interface LockoutInput<S extends ExecutableStep> {
   /** '' when the credentials do not say who we are: then nothing can be checked. */
   readonly operator: string;
   readonly version: MilvusVersion;
-  /** Steps the planner already knows affect the operator. */
-  readonly flagged?: (step: S) => boolean;
 }
 
 export interface LockoutResult<S extends ExecutableStep> {
@@ -146,41 +145,6 @@ class AccessTracker {
 /** What running `rbac` needs: reading users/roles/grants and changing grants and bindings. */
 const MANAGEMENT_PRIVILEGES = ['SelectOwnership', 'ManageOwnership'] as const;
 
-function rolesOf(state: RbacState, user: string): Set<string> {
-  return new Set([...(state.users.find((u) => u.name === user)?.roles ?? []), PUBLIC_ROLE]);
-}
-
-function groupsGrantedTo(state: RbacState, roles: ReadonlySet<string>): Set<string> {
-  const names = new Set(state.privilegeGroups.map((g) => g.name));
-  const out = new Set<string>();
-  for (const role of state.roles) {
-    if (!roles.has(role.name)) continue;
-    for (const g of role.grants) if (names.has(g.privilege)) out.add(g.privilege);
-  }
-  return out;
-}
-
-/** Does this step take something away from the operator (as the live state stands)? */
-export function affectsOperator(op: Operation, operator: string, live: RbacState): boolean {
-  if (!operator) return false;
-  if ((op.kind === 'updatePassword' || op.kind === 'dropUser') && op.user === operator) return true;
-  // root passes every privilege check whatever its roles and grants.
-  if (operator === ROOT_USER) return false;
-  const roles = rolesOf(live, operator);
-  switch (op.kind) {
-    case 'unbindRole':
-      return op.user === operator;
-    case 'revoke':
-    case 'dropRole':
-      return roles.has(op.role);
-    case 'removePrivilegesFromGroup':
-    case 'dropPrivilegeGroup':
-      return groupsGrantedTo(live, roles).has(op.group);
-    default:
-      return false;
-  }
-}
-
 /** The named objects an operation reads or changes. */
 function objectsTouched(op: Operation): string[] {
   switch (op.kind) {
@@ -204,11 +168,6 @@ function objectsTouched(op: Operation): string[] {
     case 'dropPrivilegeGroup':
       return [`group:${op.group}`];
   }
-}
-
-/** Credentials change or disappear: nothing may run after these. */
-function endsSession(op: Operation, operator: string): boolean {
-  return (op.kind === 'updatePassword' || op.kind === 'dropUser') && op.user === operator;
 }
 
 /** The RBAC call each operation makes, for the authorisation check. */
@@ -242,7 +201,7 @@ function callOf(op: Operation): { call: string; user?: string; role?: string } {
 
 function operatorMayRun(state: RbacState, version: MilvusVersion, operator: string, op: Operation): string | null {
   const { call, ...subject } = callOf(op);
-  const requirement = requirementOf(call, subject, operator, [...rolesOf(state, operator)]);
+  const requirement = requirementOf(call, subject, operator, [...rolesHeldBy(state, operator)]);
   if (!requirement) return null;
   const target = { objectType: requirement.objectType, objectName: requirement.objectName, dbName: 'default' };
   return isAllowed(state, version, operator, requirement.privilege, target) ? null : requirement.privilege;
@@ -262,7 +221,10 @@ export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>
       warnings: ['the credentials do not name a user (API key?): lock-out protection cannot tell which steps affect the operator'],
     };
   }
-  const affects = (s: S): boolean => input.flagged?.(s) === true || affectsOperator(s.operation, operator, live);
+  // Judged again here rather than read from the plan: a saved plan is a file anyone could edit.
+  const impactOf = operatorImpactJudge(live, operator);
+  const affects = (s: S): boolean => impactOf(s.operation) !== 'none';
+  const endsSession = (s: S): boolean => impactOf(s.operation) === 'ends-session';
   // A step touching an object a moved step touched, later in the plan, depends on it (a drop
   // after a revoke, a re-grant after a revoke): it moves too, so the order between them holds.
   const movedObjects = new Set<string>();
@@ -277,7 +239,7 @@ export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>
       others.push(step);
     }
   }
-  const operatorSteps = [...affecting.filter((s) => !endsSession(s.operation, operator)), ...affecting.filter((s) => endsSession(s.operation, operator))];
+  const operatorSteps = [...affecting.filter((s) => !endsSession(s)), ...affecting.filter(endsSession)];
   const steps = [...others, ...operatorSteps];
 
   const refusals: Refusal[] = [];

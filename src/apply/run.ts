@@ -1,29 +1,37 @@
-import type { DesiredState } from '../model/desired.js';
-import type { Operation } from '../model/operations.js';
 import { checkStorablePassword } from '../model/names.js';
-import { formatVersion } from '../model/versions.js';
 import { connect, describeConnectionFailure } from '../milvus/connection.js';
-import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
-import { describeOperation } from '../milvus/describe.js';
+import type { MilvusConnection } from '../milvus/connection.js';
+import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import { MilvusCallError } from '../milvus/errors.js';
 import { executeOperation } from '../milvus/execute.js';
-import { readLiveState } from '../milvus/read-state.js';
-import type { LiveStateRead } from '../milvus/read-state.js';
 import { envSecretResolver, redact, SecretError } from '../milvus/secrets.js';
 import type { SecretResolver } from '../milvus/secrets.js';
+import type { LiveStateRead } from '../milvus/read-state.js';
+import type { ObjectLimits } from '../model/names.js';
+import { planAgainstLive } from '../pipeline/plan-against-live.js';
+import type { PlanSettings, Wanted } from '../pipeline/plan-against-live.js';
+import { savedPlanAgainstLive } from '../pipeline/saved-plan.js';
+import { operatorImpactJudge } from '../plan/operator-impact.js';
+import type { Plan, PlanStep } from '../plan/types.js';
+import { renderPlan } from '../report/index.js';
 import { executePlan } from './executor.js';
-import type { ApplyReport, RetryPolicy } from './executor.js';
+import type { RetryPolicy } from './executor.js';
 import { checkNoDestroy, checkPasswordSources, checkProtected, checkSavedPlan } from './guards.js';
 import type { Refusal } from './guards.js';
 import { protectOperator } from './lockout.js';
 import { progressReporter } from './progress.js';
 import type { ProgressMode } from './progress.js';
-import type { ApplyPlan, ApplyPlanStep, PlanningPort } from './types.js';
-import { describeDifferences, expectedAfter } from './verify.js';
+import { Output, printExecutionReport } from './report.js';
+import { emptyResult, stepErrorOf, stepSummary } from './result.js';
+import type { ApplyResult, RunApplyResult } from './result.js';
+import { verifyApply } from './verify.js';
+
+export type { ApplyResult, ApplyStatus, RunApplyResult, StepSummary } from './result.js';
 
 /**
- * `rbac apply` as a function: everything the command does, without a process. The CLI only turns
- * flags into these options, prints, and exits with `exitCode`.
+ * `rbac apply` as a function: everything the command does, without a process. A policy is
+ * planned by the same pipeline as `rbac plan`; a saved plan is checked against the live state it
+ * was made from. Then guards, lock-out protection, confirmation, the executor, verification.
  */
 
 /** Chosen by measurement: see docs/apply.md (parallelism). */
@@ -35,7 +43,10 @@ export type ApplySource = { readonly policyFiles: readonly string[] } | { readon
 export interface RunApplyOptions {
   readonly connection: ConnectionOptions;
   readonly source: ApplySource;
-  readonly planning: PlanningPort;
+  /** The server's proxy.maxUserNum / proxy.maxRoleNum when raised from Milvus's defaults. */
+  readonly limits?: Partial<ObjectLimits>;
+  /** Colour in the plan shown before applying. */
+  readonly colour?: boolean;
   readonly autoApprove?: boolean;
   /** stdin and stdout are a terminal: a confirmation may be asked. */
   readonly interactive?: boolean;
@@ -54,77 +65,11 @@ export interface RunApplyOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export type ApplyStatus = 'applied' | 'no-changes' | 'failed' | 'refused' | 'cancelled' | 'verification-failed' | 'error';
-
-export interface StepSummary {
-  readonly id: string;
-  readonly operation: string;
-}
-
-export interface ApplyResult {
-  readonly status: ApplyStatus;
-  readonly target?: { readonly address: string; readonly milvusVersion: string };
-  readonly operator?: string;
-  readonly steps: { readonly total: number; readonly done: number; readonly failed: number; readonly notAttempted: number };
-  readonly done: StepSummary[];
-  readonly failed: (StepSummary & { readonly error: { readonly kind: string; readonly code: string; readonly reason: string } })[];
-  readonly notAttempted: StepSummary[];
-  readonly retries: number;
-  readonly durations: { readonly totalMs: number; readonly phases: { readonly phase: string | number; readonly steps: number; readonly ms: number }[] };
-  readonly verification: { readonly ok: boolean; readonly differences: string[] } | null;
-  readonly refusals: Refusal[];
-  readonly warnings: string[];
-  /** Policy diagnostics, when the policy could not be loaded. */
-  readonly diagnostics?: string[];
-  readonly error?: string;
-}
-
-export interface RunApplyResult {
-  readonly exitCode: 0 | 1;
-  /** Everything written, in order (also streamed to `write`). */
-  readonly output: string;
-  readonly result: ApplyResult;
-}
-
-const summary = (step: ApplyPlanStep): StepSummary => ({ id: step.id, operation: describeOperation(step.operation) });
-
-function emptyResult(status: ApplyStatus): ApplyResult {
-  return {
-    status,
-    steps: { total: 0, done: 0, failed: 0, notAttempted: 0 },
-    done: [],
-    failed: [],
-    notAttempted: [],
-    retries: 0,
-    durations: { totalMs: 0, phases: [] },
-    verification: null,
-    refusals: [],
-    warnings: [],
-  };
-}
-
-function errorOf(error: unknown): { kind: string; code: string; reason: string } {
-  if (error instanceof MilvusCallError) return { kind: error.kind, code: error.code, reason: error.reason };
-  return { kind: 'permanent', code: 'ERROR', reason: redact(error instanceof Error ? error.message : String(error)) };
-}
-
-class Output {
-  text = '';
-  constructor(private readonly sink?: (text: string) => void) {}
-  write(text: string): void {
-    this.text += text;
-    this.sink?.(text);
-  }
-  line(text = ''): void {
-    this.write(`${text}\n`);
-  }
-}
-
 /**
  * Passwords are resolved and checked against Milvus's rules before anything runs: a missing
  * variable or a password Milvus would refuse is reported, and nothing changes.
  */
-function passwordRefusals(steps: readonly ApplyPlanStep[], secrets: SecretResolver): Refusal[] {
+function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver): Refusal[] {
   return checkPasswordSources(steps, (op) => {
     try {
       return checkStorablePassword(secrets.resolvePassword(op.password));
@@ -136,82 +81,35 @@ function passwordRefusals(steps: readonly ApplyPlanStep[], secrets: SecretResolv
 }
 
 interface Prepared {
-  readonly plan: ApplyPlan;
+  readonly plan: Plan;
   readonly live: LiveStateRead;
-  readonly desired?: DesiredState;
+  /** The policy, when applying one (not a saved plan). */
+  readonly wanted?: Wanted;
 }
 
-async function prepareFromPolicy(files: readonly string[], conn: MilvusConnection, options: RunApplyOptions, out: Output): Promise<Prepared | ApplyResult> {
-  const { formatDiagnostic, loadPolicy } = await import('../policy/index.js');
-  const loaded = await loadPolicy([...files], { targetVersion: formatVersion(conn.version) });
-  const diagnostics = loaded.diagnostics.map(formatDiagnostic);
-  for (const d of diagnostics) out.line(d);
-  if (!loaded.ok) {
-    return { ...emptyResult('error'), diagnostics, error: `the policy is invalid for Milvus ${conn.versionString}: nothing was changed` };
-  }
-  const live = await readLiveState(conn, { databases: loaded.desired.databases });
-  const plan = options.planning.makePlan({ desired: loaded.desired, live, policyHash: loaded.hash, operator: conn.user });
-  return { plan: { ...plan, warnings: [...diagnostics, ...plan.warnings] }, live, desired: loaded.desired };
+async function prepareFromPolicy(files: readonly string[], conn: MilvusConnection, settings: PlanSettings, out: Output): Promise<Prepared | ApplyResult> {
+  const planned = await planAgainstLive(conn, files, settings);
+  for (const d of planned.diagnostics) out.line(d);
+  if ('invalid' in planned) return { ...emptyResult('error'), diagnostics: [...planned.diagnostics], error: `${planned.message.replace('nothing was planned', 'nothing was changed')}` };
+  return { plan: { ...planned.plan, warnings: [...planned.diagnostics, ...planned.plan.warnings] }, live: planned.live, wanted: planned };
 }
 
-async function prepareFromPlanFile(file: string, conn: MilvusConnection, options: RunApplyOptions): Promise<Prepared | ApplyResult> {
-  const plan = await options.planning.readPlanFile(file);
-  const databases = [...new Set(plan.steps.flatMap((s) => ('grant' in s.operation ? [s.operation.grant.dbName] : [])))];
-  const live = await readLiveState(conn, { databases });
-  const refusals = checkSavedPlan(plan, {
-    address: conn.address,
-    milvusVersion: conn.versionString,
-    liveFingerprint: options.planning.fingerprint(live.state),
-  });
+async function prepareFromPlanFile(file: string, conn: MilvusConnection): Promise<Prepared | ApplyResult> {
+  const saved = await savedPlanAgainstLive(conn, file);
+  const refusals = checkSavedPlan(saved.plan, { address: conn.address, milvusVersion: conn.versionString, liveFingerprint: saved.liveFingerprint });
   if (refusals.length > 0) return { ...emptyResult('refused'), refusals };
-  return { plan, live };
+  return { plan: saved.plan, live: saved.live };
 }
 
-function guardRefusals(prepared: Prepared, steps: readonly ApplyPlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {
+function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {
   const refusals = [...passwordRefusals(steps, secrets)];
   if (options.noDestroy) refusals.push(...checkNoDestroy(steps));
-  refusals.push(
-    ...checkProtected(steps, prepared.desired ?? { users: {}, protectedRoles: [], protectedPrivilegeGroups: [] }),
-  );
+  refusals.push(...checkProtected(steps, prepared.wanted?.desired ?? { users: {}, protectedRoles: [], protectedPrivilegeGroups: [] }));
   return refusals;
 }
 
-async function verify(conn: MilvusConnection, prepared: Prepared, steps: readonly ApplyPlanStep[], options: RunApplyOptions): Promise<{ ok: boolean; differences: string[] }> {
-  const databases = prepared.desired?.databases ?? prepared.live.databases;
-  const after = await readLiveState(conn, { databases });
-  if (prepared.desired) {
-    const remaining = options.planning.makePlan({ desired: prepared.desired, live: after, policyHash: prepared.plan.policyHash, operator: conn.user });
-    return { ok: remaining.steps.length === 0, differences: remaining.steps.map((s) => `still to do: ${describeOperation(s.operation)}`) };
-  }
-  const expected = expectedAfter(prepared.live.state, steps, conn.version, conn.user);
-  const differences = describeDifferences(expected, after.state);
-  return { ok: differences.length === 0, differences };
-}
-
-function endsOperatorSession(op: Operation, operator: string): boolean {
-  return op.kind === 'updatePassword' && op.user === operator && operator !== '';
-}
-
-function printReport(out: Output, report: ApplyReport<ApplyPlanStep>, source: ApplySource): void {
-  const seconds = (report.durations.totalMs / 1000).toFixed(2);
-  if (!report.failed) {
-    out.line(`Apply complete: ${report.done.length} step${report.done.length === 1 ? '' : 's'} done in ${seconds} s${report.retries ? ` (${report.retries} retried)` : ''}.`);
-    return;
-  }
-  out.line(`Apply stopped at a failure after ${seconds} s.`);
-  out.line(`  done (${report.done.length}):`);
-  for (const s of report.done) out.line(`    + ${s.id} ${describeOperation(s.operation)}`);
-  const failures = [report.failed, ...report.alsoFailed];
-  out.line(`  failed (${failures.length}):`);
-  for (const f of failures) {
-    const e = errorOf(f.error);
-    out.line(`    ! ${f.step.id} ${describeOperation(f.step.operation)}`);
-    out.line(`      Milvus said: ${e.reason} (${e.code}${f.attempts > 1 ? `, after ${f.attempts} attempts` : ''})`);
-  }
-  out.line(`  not attempted (${report.notAttempted.length}):`);
-  for (const s of report.notAttempted) out.line(`    - ${s.id} ${describeOperation(s.operation)}`);
-  const again = 'policyFiles' in source ? `rbac apply -f ${source.policyFiles.join(' -f ')}` : 'rbac plan --out <file> and rbac apply <file>';
-  out.line(`Nothing needs cleaning up by hand: run ${again} again to finish.`);
+function rerunCommand(source: ApplySource): string {
+  return 'policyFiles' in source ? `rbac apply -f ${source.policyFiles.join(' -f ')}` : 'rbac plan --out <file> and rbac apply <file>';
 }
 
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
@@ -219,6 +117,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const format = options.format ?? 'text';
   const text = format === 'text' ? out : new Output();
   const secrets = envSecretResolver(options.env ?? process.env);
+  const settings: PlanSettings = options.limits ? { limits: options.limits } : {};
   const finish = (result: ApplyResult): RunApplyResult => {
     const ok = result.status === 'applied' || result.status === 'no-changes';
     // status, target and operator first: what a reader of the JSON looks for.
@@ -241,8 +140,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   try {
     const target = { address: conn.address, milvusVersion: conn.versionString };
     const prepared = 'policyFiles' in options.source
-      ? await prepareFromPolicy(options.source.policyFiles, conn, options, text)
-      : await prepareFromPlanFile(options.source.planFile, conn, options);
+      ? await prepareFromPolicy(options.source.policyFiles, conn, settings, text)
+      : await prepareFromPlanFile(options.source.planFile, conn);
     if (!('plan' in prepared)) {
       for (const r of prepared.refusals) text.line(`Refused: ${r.message}`);
       return finish({ ...prepared, target, operator: conn.user });
@@ -254,17 +153,17 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       return finish({ ...emptyResult('no-changes'), target, operator: conn.user, warnings });
     }
 
-    const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version, flagged: (s) => s.affectsOperator === true });
+    const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version });
     warnings.push(...lockout.warnings);
     const steps = lockout.steps;
     const refusals = [...guardRefusals(prepared, steps, options, secrets), ...(options.allowSelfLockout ? [] : lockout.refusals)];
 
-    text.write(options.planning.renderPlan({ ...plan, steps }));
+    text.write(renderPlan({ ...plan, steps }, 'text', { colour: options.colour ?? false }));
     if (lockout.operatorSteps.length > 0) {
       text.line(`${lockout.operatorSteps.length} step${lockout.operatorSteps.length === 1 ? '' : 's'} affecting ${conn.user} (the user running the apply) will run last.`);
     }
     for (const w of warnings) text.line(`Warning: ${w}`);
-    const base = { ...emptyResult('refused'), target, operator: conn.user, warnings, steps: { total: steps.length, done: 0, failed: 0, notAttempted: steps.length }, notAttempted: steps.map(summary) };
+    const base = { ...emptyResult('refused'), target, operator: conn.user, warnings, steps: { total: steps.length, done: 0, failed: 0, notAttempted: steps.length }, notAttempted: steps.map(stepSummary) };
     if (refusals.length > 0) {
       for (const r of refusals) text.line(`Refused: ${r.message}`);
       if (!options.allowSelfLockout && refusals.some((r) => r.guard === 'self-lockout')) text.line('Pass --allow-self-lockout to apply it anyway.');
@@ -290,25 +189,26 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       onEvent: progressReporter(format === 'json' ? 'none' : (options.progress ?? 'plain'), (t) => text.write(t)),
       ...(options.sleep ? { sleep: options.sleep } : {}),
     });
-    printReport(text, report, options.source);
+    printExecutionReport(text, report, rerunCommand(options.source));
     const failures = report.failed ? [report.failed, ...report.alsoFailed] : [];
     const result: ApplyResult = {
       ...base,
       status: report.failed ? 'failed' : 'applied',
       steps: { total: steps.length, done: report.done.length, failed: failures.length, notAttempted: report.notAttempted.length },
-      done: report.done.map(summary),
-      failed: failures.map((f) => ({ ...summary(f.step), error: errorOf(f.error) })),
-      notAttempted: report.notAttempted.map(summary),
+      done: report.done.map(stepSummary),
+      failed: failures.map((f) => ({ ...stepSummary(f.step), error: stepErrorOf(f.error) })),
+      notAttempted: report.notAttempted.map(stepSummary),
       retries: report.retries,
       durations: { totalMs: Math.round(report.durations.totalMs), phases: report.durations.phases.map((p) => ({ ...p, ms: Math.round(p.ms) })) },
     };
     if (report.failed) return finish(result);
 
-    if (steps.some((s) => endsOperatorSession(s.operation, conn.user))) {
+    const impactOf = operatorImpactJudge(prepared.live.state, conn.user);
+    if (steps.some((s) => impactOf(s.operation) === 'ends-session')) {
       text.line(`Verification skipped: the password of ${conn.user} changed during the apply.`);
       return finish(result);
     }
-    const verification = await verify(conn, prepared, steps, options).catch((error: unknown) => ({
+    const verification = await verifyApply(conn, prepared, steps, settings).catch((error: unknown) => ({
       ok: false,
       differences: [`cannot read the live state again: ${describeConnectionFailure(error, conn.address)}`],
     }));
@@ -326,4 +226,3 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     await conn.close();
   }
 }
-

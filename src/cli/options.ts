@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection.js';
+import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection-settings.js';
 
 /** Option parsers and the option sets several commands share; flags only, no behaviour. */
 
@@ -74,7 +74,8 @@ export function limitsFrom(flags: LimitFlagValues): { maxUsers?: number; maxRole
  * reported on stderr with exit code 1, and undefined comes back: the command stops there.
  */
 export async function connectionOrExit(flags: ConnectionFlagValues): Promise<ConnectionOptions | undefined> {
-  const { connectionOptionsFromEnv, describeConnectionFailure } = await import('../milvus/connection.js');
+  const { describeConnectionFailure } = await import('../milvus/connection.js');
+  const { connectionOptionsFromEnv } = await import('../milvus/connection-settings.js');
   try {
     return connectionOptionsFromEnv(connectionFlags(flags));
   } catch (error) {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeAtomically } from '../files/write-atomically.js';
+import { writeAtomically } from '../write-atomically.js';
 import type { DriftKind, DriftReport } from './report.js';
 
 /**

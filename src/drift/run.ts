@@ -1,6 +1,9 @@
-import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
+import type { MilvusConnection } from '../milvus/connection.js';
+import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import type { ObjectLimits } from '../model/names.js';
-import { failure, planAgainstLive, withConnection } from '../plan/run.js';
+import { planAgainstLive } from '../pipeline/plan-against-live.js';
+import { failure, formattedLines } from '../pipeline/run-plan.js';
+import { withConnection } from '../pipeline/with-connection.js';
 import { renderPlan } from '../report/index.js';
 import { writeDriftMetrics } from './prometheus.js';
 import { driftReport, driftSummaryLine, renderDriftJson } from './report.js';
@@ -42,11 +45,11 @@ function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], for
 }
 
 async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<RunDriftResult> {
-  const planned = await planAgainstLive(conn, { files: options.files, ...(options.limits ? { limits: options.limits } : {}) });
-  if (!('desired' in planned)) return planned;
+  const planned = await planAgainstLive(conn, options.files, options.limits ? { limits: options.limits } : {});
+  if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
   const report = driftReport(planned.plan, planned.desired, planned.live.state);
   const output = render(report, planned.plan, options.format ?? 'text', options.colour ?? false);
-  return { exitCode: report.inSync ? 0 : 2, output, errors: planned.notes, report };
+  return { exitCode: report.inSync ? 0 : 2, output, errors: formattedLines(planned.diagnostics), report };
 }
 
 export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {

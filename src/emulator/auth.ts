@@ -1,6 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { decideAccess, requirementOf, unconditionalAccess } from '../model/access.js';
-import type { RbacEngine } from '../model/engine.js';
+import type { RbacEngine } from '../engine/engine.js';
 import type { Request } from './handlers.js';
 
 /**

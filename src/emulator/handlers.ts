@@ -1,5 +1,5 @@
-import type { RbacBackup, RbacEngine } from '../model/engine.js';
-import { RbacError } from '../model/errors.js';
+import type { RbacBackup, RbacEngine } from '../engine/engine.js';
+import { RbacError } from '../engine/errors.js';
 import { DEFAULT_DATABASE } from '../model/names.js';
 import type { ObjectType } from '../model/types.js';
 import { successStatus } from './status.js';

@@ -1,7 +1,7 @@
 import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { RbacEngine } from '../model/engine.js';
-import { isRbacError } from '../model/errors.js';
+import { RbacEngine } from '../engine/engine.js';
+import { isRbacError } from '../engine/errors.js';
 import { DEFAULT_DATABASE, DEFAULT_NAME_LIMITS, DEFAULT_OBJECT_LIMITS } from '../model/names.js';
 import type { NameLimits, ObjectLimits } from '../model/names.js';
 import type { RbacState } from '../model/types.js';

@@ -1,4 +1,4 @@
-import type { RbacError, RbacErrorKind } from '../model/errors.js';
+import type { RbacError, RbacErrorKind } from '../engine/errors.js';
 
 /**
  * How an RbacError reads on the wire: milvus.proto.common.Status with the legacy `error_code`

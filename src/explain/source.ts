@@ -1,4 +1,4 @@
-import type { ConnectionFlags } from '../milvus/connection.js';
+import type { ConnectionFlags } from '../milvus/connection-settings.js';
 import type { Diagnostic } from '../policy/diagnostics.js';
 import type { RbacState } from '../model/types.js';
 import type { MilvusVersion } from '../model/versions.js';

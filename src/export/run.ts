@@ -1,12 +1,13 @@
 import { access } from 'node:fs/promises';
-import { writeAtomically } from '../files/write-atomically.js';
-import type { ConnectionOptions, MilvusConnection } from '../milvus/connection.js';
+import { writeAtomically } from '../write-atomically.js';
+import type { MilvusConnection } from '../milvus/connection.js';
+import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import { readLiveState } from '../milvus/read-state.js';
 import type { LiveStateRead } from '../milvus/read-state.js';
 import { formatVersion } from '../model/versions.js';
 import { InternalPlanError } from '../plan/errors.js';
-import { makePlan } from '../plan/make.js';
-import { withConnection } from '../plan/run.js';
+import { planWanted } from '../pipeline/plan-against-live.js';
+import { withConnection } from '../pipeline/with-connection.js';
 import { exportPolicy, formatDiagnostic, loadPolicyText } from '../policy/index.js';
 import { ExportSelectionError, selectForExport } from './select.js';
 import type { ExportSelection, SelectedForExport } from './select.js';
@@ -52,7 +53,7 @@ function checkRoundTrip(text: string, live: LiveStateRead): void {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     throw new InternalPlanError('the exported policy does not validate:', errors);
   }
-  const plan = makePlan({ desired: loaded.desired, live, policyHash: loaded.hash });
+  const plan = planWanted({ desired: loaded.desired, policyHash: loaded.hash }, live, '');
   if (plan.steps.length > 0) {
     throw new InternalPlanError(
       `the exported policy would plan ${plural(plan.steps.length, 'change')} against the instance it came from:`,

@@ -1,6 +1,8 @@
 /** The Milvus client layer: the only code that knows the SDK exists. */
-export { connect, connectionOptionsFromEnv, ConnectionError, describeConnectionFailure, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_MS } from './connection.js';
-export type { ConnectionFlags, ConnectionOptions, Credentials, MilvusConnection } from './connection.js';
+export { connect, describeConnectionFailure } from './connection.js';
+export type { MilvusConnection } from './connection.js';
+export { connectionOptionsFromEnv, ConnectionError, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_MS } from './connection-settings.js';
+export type { ConnectionFlags, ConnectionOptions, Credentials } from './connection-settings.js';
 export { readLiveState } from './read-state.js';
 export type { LiveStateRead, ReadOptions } from './read-state.js';
 export { executeOperation, oldPasswordSourceOf } from './execute.js';

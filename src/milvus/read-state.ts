@@ -7,8 +7,9 @@ import { checkResponse, fromThrown, MilvusCallError } from './errors.js';
 import type { StatusShape } from './errors.js';
 import type { MilvusConnection } from './connection.js';
 import { mapWithConcurrency } from './concurrency.js';
-import { apiPrivilegeName, namingFor, normaliseGrant } from './privilege-names.js';
-import type { PrivilegeNaming, RawGrant } from './privilege-names.js';
+import { isBuiltinGroupName } from '../model/catalogue.js';
+import { apiPrivilegeName, normaliseGrant } from './privilege-names.js';
+import type { RawGrant } from './privilege-names.js';
 
 /**
  * Reads the whole RBAC state of one Milvus into the canonical model with as few calls as the
@@ -120,18 +121,18 @@ class StateBuilder {
   addGrantEntities(entities: readonly GrantEntityLike[] | undefined): void {
     for (const e of entities ?? []) this.rawGrants.push(rawGrantOf(e));
   }
-  addGroup(group: PrivilegeGroupLike, naming: PrivilegeNaming): void {
+  addGroup(group: PrivilegeGroupLike): void {
     const name = group.group_name ?? '';
-    if (!name || naming.isBuiltinGroup(name)) return;
+    if (!name || isBuiltinGroupName(name)) return;
     const set = this.groups.get(name) ?? new Set<string>();
     for (const p of group.privileges ?? []) if (p.name) set.add(p.name);
     this.groups.set(name, set);
   }
 
-  build(naming: PrivilegeNaming): RbacState {
+  build(): RbacState {
     const customGroups = new Set(this.groups.keys());
     for (const raw of this.rawGrants) {
-      const grant = normaliseGrant(raw, naming, customGroups);
+      const grant = normaliseGrant(raw, customGroups);
       if (!grant) {
         this.warnings.push(`ignored a grant of ${raw.privilege} to role ${raw.role} on unknown object type "${raw.objectType}"`);
         continue;
@@ -144,7 +145,7 @@ class StateBuilder {
       roles: [...this.roles].map(([name, grants]) => ({ name, grants })),
       privilegeGroups: [...this.groups].map(([name, privileges]) => ({
         name,
-        privileges: [...privileges].map((p) => apiPrivilegeName(p, naming, customGroups)),
+        privileges: [...privileges].map((p) => apiPrivilegeName(p, customGroups)),
       })),
     });
   }
@@ -182,10 +183,10 @@ async function readUsersAndBindings(client: MilvusClient, counter: CallCounter, 
   }
 }
 
-async function readCustomGroups(client: MilvusClient, counter: CallCounter, builder: StateBuilder, naming: PrivilegeNaming): Promise<void> {
+async function readCustomGroups(client: MilvusClient, counter: CallCounter, builder: StateBuilder): Promise<void> {
   const response = await counter.call('ListPrivilegeGroups', () => client.listPrivilegeGroups());
   checkResponse(response, 'ListPrivilegeGroups');
-  for (const group of response.privilege_groups ?? []) builder.addGroup(group, naming);
+  for (const group of response.privilege_groups ?? []) builder.addGroup(group);
 }
 
 async function selectGrants(client: MilvusClient, counter: CallCounter, role: string, db: string): Promise<readonly GrantEntityLike[]> {
@@ -195,7 +196,7 @@ async function selectGrants(client: MilvusClient, counter: CallCounter, role: st
   return response.entities ?? [];
 }
 
-async function readByBackup(client: MilvusClient, counter: CallCounter, builder: StateBuilder, naming: PrivilegeNaming, concurrency: number): Promise<boolean> {
+async function readByBackup(client: MilvusClient, counter: CallCounter, builder: StateBuilder, concurrency: number): Promise<boolean> {
   let backup: BackupLike;
   try {
     backup = (await counter.call('BackupRBAC', () => client.backupRBAC())) as BackupLike;
@@ -206,7 +207,7 @@ async function readByBackup(client: MilvusClient, counter: CallCounter, builder:
     throw error;
   }
   const meta = backup.RBAC_meta ?? {};
-  for (const group of meta.privilege_groups ?? []) builder.addGroup(group, naming);
+  for (const group of meta.privilege_groups ?? []) builder.addGroup(group);
   builder.addGrantEntities(meta.grants);
   // BackupRBAC omits the built-in roles (which every Milvus has); read theirs directly.
   const lists = await mapWithConcurrency([ADMIN_ROLE, PUBLIC_ROLE], concurrency, (role) => selectGrants(client, counter, role, '*'));
@@ -219,7 +220,6 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const counter = new CallCounter();
   const builder = new StateBuilder();
-  const naming = namingFor(conn.version);
   const client = conn.client;
   const { features } = conn;
 
@@ -227,7 +227,7 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
   const [existing, , readByBackupDone] = await Promise.all([
     features.databases ? listDatabases(client, counter, builder.warnings) : Promise.resolve([]),
     readUsersAndBindings(client, counter, builder),
-    features.backupRbac ? readByBackup(client, counter, builder, naming, concurrency) : Promise.resolve(false),
+    features.backupRbac ? readByBackup(client, counter, builder, concurrency) : Promise.resolve(false),
   ]);
   const databases = [...new Set([DEFAULT_DATABASE, ...existing, ...(options.databases ?? [])])].filter((d) => d !== '*').sort();
 
@@ -235,7 +235,7 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
   if (readByBackupDone) {
     method = 'backup';
   } else {
-    if (features.privilegeGroups) await readCustomGroups(client, counter, builder, naming);
+    if (features.privilegeGroups) await readCustomGroups(client, counter, builder);
     const roles = [...builder.roles.keys()];
     if (features.selectGrantAllDatabases) {
       method = 'select-all-databases';
@@ -251,7 +251,7 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
     }
   }
 
-  const state = builder.build(naming);
+  const state = builder.build();
   return {
     state,
     version: conn.version,

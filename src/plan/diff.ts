@@ -1,5 +1,5 @@
 import { grantKey, toGrant } from '../model/canonical.js';
-import { isBuiltinGroupName, isDefinedPrivilegeName, privilegeLevelOf, RELATED_PRIVILEGES } from '../model/catalogue.js';
+import { isBuiltinGroupName, isDefinedPrivilegeName, singlePrivilegeLevel, RELATED_PRIVILEGES } from '../model/catalogue.js';
 import type { DesiredState } from '../model/desired.js';
 import { ADMIN_ROLE, DEFAULT_OBJECT_LIMITS, isDefaultRole, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { ObjectLimits } from '../model/names.js';
@@ -133,7 +133,7 @@ function diffGroups(ctx: Context): string[] {
     const remove = live.privileges.filter((p) => !want.has(p));
     if (add.length > 0) {
       // Milvus checks the level of the members it would hold after the add, before the removals run.
-      const levels = new Set([...live.privileges, ...add].map((p) => privilegeLevelOf(p) ?? 'none'));
+      const levels = new Set([...live.privileges, ...add].map((p) => singlePrivilegeLevel(p) ?? 'none'));
       if (levels.size > 1) {
         out.problems.push(
           `privilege group "${group.name}" would change level (it holds ${listSome(live.privileges)}; the policy adds ${listSome(add)}): Milvus refuses a group mixing levels; give the new members a new group`,

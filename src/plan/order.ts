@@ -1,8 +1,9 @@
 import { PHASE_ORDER } from '../model/operations.js';
 import type { Operation, OperationKind } from '../model/operations.js';
-import { PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
+import { ROOT_USER } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
 import type { PlannedOperation } from './diff.js';
+import { operatorImpactJudge, rolesHeldBy } from './operator-impact.js';
 import type { PlanStep } from './types.js';
 
 /**
@@ -51,48 +52,6 @@ export function stepId(op: Operation): string {
   }
 }
 
-interface OperatorView {
-  readonly name: string;
-  /** Roles the operator holds now, `public` included. */
-  readonly roles: ReadonlySet<string>;
-  /** Custom groups granted to those roles. */
-  readonly groups: ReadonlySet<string>;
-}
-
-function operatorView(live: RbacState, operator: string): OperatorView {
-  const roles = new Set([PUBLIC_ROLE, ...(live.users.find((u) => u.name === operator)?.roles ?? [])]);
-  const custom = new Set(live.privilegeGroups.map((g) => g.name));
-  const groups = new Set<string>();
-  for (const role of live.roles) {
-    if (!roles.has(role.name)) continue;
-    for (const g of role.grants) if (custom.has(g.privilege)) groups.add(g.privilege);
-  }
-  return { name: operator, roles, groups };
-}
-
-function endsSession(op: Operation, operator: string): boolean {
-  return (op.kind === 'updatePassword' || op.kind === 'dropUser') && op.user === operator;
-}
-
-/** Does this step take something away from the operator, as the live state stands? */
-export function takesAccessFromOperator(op: Operation, view: OperatorView): boolean {
-  if (endsSession(op, view.name)) return true;
-  // root passes every privilege check whatever its roles and grants.
-  if (view.name === ROOT_USER) return false;
-  switch (op.kind) {
-    case 'unbindRole':
-      return op.user === view.name;
-    case 'revoke':
-    case 'dropRole':
-      return view.roles.has(op.role);
-    case 'removePrivilegesFromGroup':
-    case 'dropPrivilegeGroup':
-      return view.groups.has(op.group);
-    default:
-      return false;
-  }
-}
-
 export interface OrderInput {
   readonly operations: readonly PlannedOperation[];
   readonly live: RbacState;
@@ -103,15 +62,16 @@ export interface OrderInput {
 /** Steps sorted by phase; within a phase, in the diff's (deterministic) order. */
 export function orderSteps(input: OrderInput): PlanStep[] {
   const operator = input.operator ?? '';
-  const view = operator ? operatorView(input.live, operator) : null;
+  const impactOf = operatorImpactJudge(input.live, operator);
+  const operatorRoles = operator && operator !== ROOT_USER ? rolesHeldBy(input.live, operator) : new Set<string>();
   const steps = input.operations.map((planned, index): { step: PlanStep; index: number } => {
     const op = planned.operation;
-    const affects = view !== null && takesAccessFromOperator(op, view);
+    const impact = impactOf(op);
     let phase = planned.afterRevokes ? REGRANT_PHASE : phaseOfKind(op.kind);
     // The revoke it follows was moved among the operator's steps: follow it there.
-    if (planned.afterRevokes && view !== null && view.name !== ROOT_USER && op.kind === 'grant' && view.roles.has(op.role)) phase += KINDS;
-    if (affects) phase = endsSession(op, operator) ? SESSION_END_PHASE : KINDS + phaseOfKind(op.kind);
-    const step: PlanStep = affects ? { id: stepId(op), phase, operation: op, affectsOperator: true } : { id: stepId(op), phase, operation: op };
+    if (planned.afterRevokes && op.kind === 'grant' && operatorRoles.has(op.role)) phase += KINDS;
+    if (impact !== 'none') phase = impact === 'ends-session' ? SESSION_END_PHASE : KINDS + phaseOfKind(op.kind);
+    const step: PlanStep = impact !== 'none' ? { id: stepId(op), phase, operation: op, affectsOperator: true } : { id: stepId(op), phase, operation: op };
     return { step, index };
   });
   steps.sort((a, b) => a.step.phase - b.step.phase || a.index - b.index);

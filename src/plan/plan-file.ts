@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeAtomically } from '../files/write-atomically.js';
+import { writeAtomically } from '../write-atomically.js';
 import { PHASE_ORDER } from '../model/operations.js';
 import type { Operation, OperationKind, PasswordSource } from '../model/operations.js';
 import type { Grant, ObjectType } from '../model/types.js';

@@ -1,8 +1,9 @@
 import deepEqual from 'fast-deep-equal';
-import { canonicalState, grantKey } from '../model/canonical.js';
+import { canonicalState } from '../model/canonical.js';
 import type { DesiredState } from '../model/desired.js';
-import { RbacEngine } from '../model/engine.js';
-import { isRbacError } from '../model/errors.js';
+import { RbacEngine } from '../engine/engine.js';
+import { describeStateDifferences } from '../model/state-differences.js';
+import { isRbacError } from '../engine/errors.js';
 import type { ObjectLimits } from '../model/names.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
@@ -39,38 +40,6 @@ function split(state: RbacState, managed: ReturnType<typeof managedIndexOf>, par
     roles: state.roles.filter((r) => keep(managed.role(r.name))),
     privilegeGroups: state.privilegeGroups.filter((g) => keep(managed.privilegeGroup(g.name))),
   });
-}
-
-function setDifferences(label: string, expected: Iterable<string>, actual: Iterable<string>, out: string[]): void {
-  const want = new Set(expected);
-  const have = new Set(actual);
-  for (const x of want) if (!have.has(x)) out.push(`${label}: missing ${x}`);
-  for (const x of have) if (!want.has(x)) out.push(`${label}: unexpected ${x}`);
-}
-
-function grantText(key: string): string {
-  const [db, type, object, privilege] = key.split('\u0000');
-  return `${privilege} on ${type} ${db}.${object}`;
-}
-
-/** Every difference between two canonical states, one line each. */
-export function describeStateDifferences(expected: RbacState, actual: RbacState, where: string): string[] {
-  const out: string[] = [];
-  const users = (s: RbacState): Map<string, readonly string[]> => new Map(s.users.map((u) => [u.name, u.roles]));
-  const roles = (s: RbacState): Map<string, string[]> => new Map(s.roles.map((r) => [r.name, r.grants.map(grantKey)]));
-  const groups = (s: RbacState): Map<string, readonly string[]> => new Map(s.privilegeGroups.map((g) => [g.name, g.privileges]));
-  for (const [label, want, have, item] of [
-    ['user', users(expected), users(actual), (x: string) => `role ${x}`],
-    ['role', roles(expected), roles(actual), (x: string) => `grant ${grantText(x)}`],
-    ['privilege group', groups(expected), groups(actual), (x: string) => `privilege ${x}`],
-  ] as const) {
-    setDifferences(`${where} ${label}s`, want.keys(), have.keys(), out);
-    for (const [name, members] of want) {
-      const got = have.get(name);
-      if (got) setDifferences(`${where} ${label} "${name}"`, members.map(item), got.map(item), out);
-    }
-  }
-  return out;
 }
 
 /** The engine always has root, admin and public, whether or not the state read lists them. */
@@ -120,4 +89,20 @@ export function simulatePlan(input: SimulateInput): RbacState {
     throw new InternalPlanError('the plan would not produce the state the policy describes (a planner bug: please report it):', differences);
   }
   return result;
+}
+
+/**
+ * The state `steps` lead to from `live`, a step Milvus would refuse leaving it as it was (the
+ * apply reports such a step when it runs). What a saved plan's verification expects.
+ */
+export function stateAfterSteps(live: RbacState, steps: readonly Pick<PlanStep, 'operation'>[], version: MilvusVersion, operator: string): RbacState {
+  const engine = new RbacEngine({ version, limits: { maxUsers: Number.MAX_SAFE_INTEGER, maxRoles: Number.MAX_SAFE_INTEGER } }, live);
+  for (const step of steps) {
+    try {
+      engine.apply(step.operation, { caller: operator || ROOT_USER });
+    } catch (error) {
+      if (!isRbacError(error)) throw error;
+    }
+  }
+  return engine.snapshot();
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkNoDestroy, checkProtected, checkSavedPlan } from '../../src/apply/guards.js';
-import { affectsOperator, protectOperator } from '../../src/apply/lockout.js';
+import { protectOperator } from '../../src/apply/lockout.js';
+import { operatorImpactJudge } from '../../src/plan/operator-impact.js';
 import type { ExecutableStep } from '../../src/apply/executor.js';
 import type { Operation } from '../../src/model/operations.js';
 import type { RbacState } from '../../src/model/types.js';
@@ -89,12 +90,16 @@ describe('checkSavedPlan', () => {
 
 describe('lock-out protection', () => {
   it('knows which steps take access from the operator', () => {
-    expect(affectsOperator({ kind: 'unbindRole', user: 'ops', role: 'admin' }, 'ops', live)).toBe(true);
-    expect(affectsOperator({ kind: 'unbindRole', user: 'app', role: 'reader' }, 'ops', live)).toBe(false);
-    expect(affectsOperator({ kind: 'revoke', role: 'rbac_admin', form: 'v1', grant: manage[0] }, 'ops', live)).toBe(true);
-    expect(affectsOperator({ kind: 'revoke', role: 'public', form: 'v1', grant: manage[0] }, 'ops', live)).toBe(true);
-    expect(affectsOperator({ kind: 'dropRole', role: 'reader' }, 'ops', live)).toBe(false);
-    expect(affectsOperator({ kind: 'unbindRole', user: 'root', role: 'admin' }, 'root', live)).toBe(false);
+    const ops = operatorImpactJudge(live, 'ops');
+    expect(ops({ kind: 'unbindRole', user: 'ops', role: 'admin' })).toBe('takes-access');
+    expect(ops({ kind: 'unbindRole', user: 'app', role: 'reader' })).toBe('none');
+    expect(ops({ kind: 'revoke', role: 'rbac_admin', form: 'v1', grant: manage[0] })).toBe('takes-access');
+    expect(ops({ kind: 'revoke', role: 'public', form: 'v1', grant: manage[0] })).toBe('takes-access');
+    expect(ops({ kind: 'dropRole', role: 'reader' })).toBe('none');
+    expect(ops({ kind: 'updatePassword', user: 'ops', password: { env: 'P' } })).toBe('ends-session');
+    expect(ops({ kind: 'dropUser', user: 'ops' })).toBe('ends-session');
+    expect(operatorImpactJudge(live, 'root')({ kind: 'unbindRole', user: 'root', role: 'admin' })).toBe('none');
+    expect(operatorImpactJudge(live, '')({ kind: 'dropUser', user: 'ops' })).toBe('none');
   });
 
   it('moves operator steps last, keeping their order', () => {

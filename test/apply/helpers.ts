@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
-import { connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import { runApply } from '../../src/apply/run.js';
 import type { RunApplyOptions, RunApplyResult } from '../../src/apply/run.js';
-import { defaultPlanning } from '../../src/apply/planning.js';
 
 /** Every RBAC write Milvus offers, as gRPC method names: where faults are injected. */
 export const WRITE_METHODS = /^(CreateCredential|UpdateCredential|DeleteCredential|CreateRole|DropRole|OperateUserRole|OperatePrivilege|OperatePrivilegeV2|CreatePrivilegeGroup|DropPrivilegeGroup|OperatePrivilegeGroup)$/;
@@ -36,7 +35,6 @@ export function apply(emu: RunningEmulator, call: ApplyCall): Promise<RunApplyRe
   return runApply({
     connection: connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: token }),
     source: { policyFiles: [] },
-    planning: defaultPlanning(),
     autoApprove: true,
     progress: 'plain',
     sleep: async () => undefined,

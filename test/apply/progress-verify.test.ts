@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/apply/executor.js';
 import type { ExecutableStep } from '../../src/apply/executor.js';
 import { progressReporter } from '../../src/apply/progress.js';
-import { describeDifferences, expectedAfter } from '../../src/apply/verify.js';
+import { describeStateDifferences } from '../../src/model/state-differences.js';
+import { stateAfterSteps } from '../../src/plan/simulate.js';
 import type { RbacState } from '../../src/model/types.js';
 
 const steps: ExecutableStep[] = [
@@ -54,7 +55,7 @@ describe('verification of a saved plan', () => {
   const version = { major: 2, minor: 4, patch: 15 };
 
   it('expects the steps applied to the state the plan was made from', () => {
-    const expected = expectedAfter(live, steps, version, 'root');
+    const expected = stateAfterSteps(live, steps, version, 'root');
     expect(expected.roles.map((r) => r.name)).toEqual(['a', 'admin', 'b', 'public']);
     expect(expected.users.find((u) => u.name === 'u')?.roles).toEqual(['a']);
   });
@@ -70,12 +71,12 @@ describe('verification of a saved plan', () => {
       roles: [{ name: 'a', grants: [{ objectType: 'Collection', objectName: 'c', dbName: 'default', privilege: 'Query' }] }],
       privilegeGroups: [],
     };
-    expect(describeDifferences(expected, actual)).toEqual([
-      'user: unexpected v',
-      'user u role binding: missing a',
-      'role a grant: missing Search on Collection default.c',
-      'role a grant: unexpected Query on Collection default.c',
+    expect(describeStateDifferences(expected, actual)).toEqual([
+      'users: unexpected v',
+      'user "u": missing role a',
+      'role "a": missing grant Search on Collection default.c',
+      'role "a": unexpected grant Query on Collection default.c',
     ]);
-    expect(describeDifferences(expected, expected)).toEqual([]);
+    expect(describeStateDifferences(expected, expected)).toEqual([]);
   });
 });

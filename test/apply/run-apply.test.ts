@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { runPlan } from '../../src/plan/run.js';
-import { connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { runPlan } from '../../src/pipeline/run-plan.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import type { RbacState } from '../../src/model/types.js';
 import { apply, emulator, tempPath, writePolicy } from './helpers.js';
 

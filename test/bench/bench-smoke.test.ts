@@ -12,7 +12,7 @@ import { DEFAULT_PARALLELISM, DEFAULT_RETRY } from '../../src/apply/run.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { connect, connectionOptionsFromEnv, envSecretResolver, executeOperation, readLiveState } from '../../src/milvus/index.js';
 import { canonicalState, statesEqual } from '../../src/model/canonical.js';
-import { RbacEngine } from '../../src/model/engine.js';
+import { RbacEngine } from '../../src/engine/engine.js';
 import type { DesiredState } from '../../src/model/desired.js';
 import { makePlan } from '../../src/plan/make.js';
 import { loadPolicyText, summarisePolicy } from '../../src/policy/index.js';

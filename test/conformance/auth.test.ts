@@ -1,7 +1,8 @@
 import { RbacObjects } from '@zilliz/milvus2-sdk-node';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
-import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { connect } from '../../src/milvus/connection.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import { MilvusCallError } from '../../src/milvus/errors.js';
 import { executeOperation } from '../../src/milvus/execute.js';
 import { envSecretResolver } from '../../src/milvus/secrets.js';

@@ -8,7 +8,7 @@ import { watchDrift } from '../../src/drift/watch.js';
 import type { RunDriftOptions } from '../../src/drift/run.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import type { RbacState } from '../../src/model/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rbac-drift-'));

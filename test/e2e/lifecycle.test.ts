@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RbacObjects } from '@zilliz/milvus2-sdk-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPlanning } from '../../src/apply/planning.js';
 import { runApply } from '../../src/apply/run.js';
-import { connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import { runDrift } from '../../src/drift/run.js';
-import { runPlan } from '../../src/plan/run.js';
+import { runPlan } from '../../src/pipeline/run-plan.js';
 import { useTarget } from '../conformance/target.js';
 
 /**
@@ -44,7 +43,7 @@ async function drift(file: string) {
 }
 
 async function apply(file: string) {
-  return runApply({ connection: connection(), source: { policyFiles: [file] }, planning: defaultPlanning(), autoApprove: true, env: PASSWORDS, format: 'json' });
+  return runApply({ connection: connection(), source: { policyFiles: [file] }, autoApprove: true, env: PASSWORDS, format: 'json' });
 }
 
 function stepIds(output: string): string[] {
@@ -181,13 +180,13 @@ roles:
     const root = await t.client();
     expect((await root.createRole({ roleName: t.name('intruder') })).error_code).toBe('Success');
 
-    const refused = await runApply({ connection: connection(), source: { planFile: out }, planning: defaultPlanning(), env: PASSWORDS, format: 'json' });
+    const refused = await runApply({ connection: connection(), source: { planFile: out }, env: PASSWORDS, format: 'json' });
     expect(refused.exitCode).toBe(1);
     expect(refused.result.status).toBe('refused');
     expect((await root.listRoles()).results.map((r) => r.role.name)).not.toContain(role);
 
     expect((await runPlan({ files: [file], connection: connection(), out })).exitCode).toBe(0);
-    const applied = await runApply({ connection: connection(), source: { planFile: out }, planning: defaultPlanning(), env: PASSWORDS, format: 'json' });
+    const applied = await runApply({ connection: connection(), source: { planFile: out }, env: PASSWORDS, format: 'json' });
     expect(applied.result.status).toBe('applied');
   });
 });

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
+import { connect } from '../../src/milvus/connection.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import { executeOperation } from '../../src/milvus/execute.js';
 import type { VersionProfile } from '../../src/model/versions.js';
 import { ROOT_TOKEN, startPlanFixture } from './plan-helpers.js';

@@ -1,8 +1,10 @@
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
-import { connect, connectionOptionsFromEnv } from '../../src/milvus/connection.js';
-import type { ConnectionFlags, MilvusConnection } from '../../src/milvus/connection.js';
+import { connect } from '../../src/milvus/connection.js';
+import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
+import type { MilvusConnection } from '../../src/milvus/connection.js';
+import type { ConnectionFlags } from '../../src/milvus/connection-settings.js';
 
 export const ROOT_TOKEN = 'root:Milvus';
 

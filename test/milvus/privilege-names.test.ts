@@ -1,33 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { apiPrivilegeName, namingFor, normaliseGrant } from '../../src/milvus/privilege-names.js';
+import { apiPrivilegeName, normaliseGrant } from '../../src/milvus/privilege-names.js';
 
-const v25 = namingFor({ major: 2, minor: 5, patch: 4 });
 const none = new Set<string>();
 
 describe('apiPrivilegeName', () => {
   it('strips metastore prefixes only when the rest is a known name', () => {
-    expect(apiPrivilegeName('PrivilegeSearch', v25, none)).toBe('Search');
-    expect(apiPrivilegeName('PrivilegeGroupClusterAdmin', v25, none)).toBe('ClusterAdmin');
-    expect(apiPrivilegeName('PrivilegeGroupmine', v25, new Set(['mine']))).toBe('mine');
-    expect(apiPrivilegeName('PrivilegeFoo', v25, new Set(['PrivilegeFoo']))).toBe('PrivilegeFoo');
-    expect(apiPrivilegeName('Search', v25, none)).toBe('Search');
-    expect(apiPrivilegeName('*', v25, none)).toBe('*');
+    expect(apiPrivilegeName('PrivilegeSearch', none)).toBe('Search');
+    expect(apiPrivilegeName('PrivilegeGroupClusterAdmin', none)).toBe('ClusterAdmin');
+    expect(apiPrivilegeName('PrivilegeGroupmine', new Set(['mine']))).toBe('mine');
+    expect(apiPrivilegeName('PrivilegeFoo', new Set(['PrivilegeFoo']))).toBe('PrivilegeFoo');
+    expect(apiPrivilegeName('Search', none)).toBe('Search');
+    expect(apiPrivilegeName('*', none)).toBe('*');
   });
 });
 
 describe('normaliseGrant', () => {
   it('defaults the database, forces * for Global single privileges, keeps group object names', () => {
-    expect(normaliseGrant({ objectType: 'Global', objectName: 'books', dbName: '', privilege: 'PrivilegeCreateCollection' }, v25, none)).toEqual({
+    expect(normaliseGrant({ objectType: 'Global', objectName: 'books', dbName: '', privilege: 'PrivilegeCreateCollection' }, none)).toEqual({
       objectType: 'Global',
       objectName: '*',
       dbName: 'default',
       privilege: 'CreateCollection',
     });
-    expect(normaliseGrant({ objectType: 'Global', objectName: 'books', dbName: 'db1', privilege: 'CollectionReadOnly' }, v25, none)?.objectName).toBe('books');
-    expect(normaliseGrant({ objectType: 'Collection', objectName: 'books', dbName: 'db1', privilege: 'Search' }, v25, none)?.objectName).toBe('books');
+    expect(normaliseGrant({ objectType: 'Global', objectName: 'books', dbName: 'db1', privilege: 'CollectionReadOnly' }, none)?.objectName).toBe('books');
+    expect(normaliseGrant({ objectType: 'Collection', objectName: 'books', dbName: 'db1', privilege: 'Search' }, none)?.objectName).toBe('books');
   });
 
   it('refuses object types the model does not know', () => {
-    expect(normaliseGrant({ objectType: 'Table', objectName: 'x', dbName: '', privilege: 'Search' }, v25, none)).toBeNull();
+    expect(normaliseGrant({ objectType: 'Table', objectName: 'x', dbName: '', privilege: 'Search' }, none)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalState } from '../../src/model/canonical.js';
-import { RbacEngine } from '../../src/model/engine.js';
+import { RbacEngine } from '../../src/engine/engine.js';
 import { matchesName } from '../../src/model/scope.js';
 import type { DesiredState } from '../../src/model/desired.js';
 import type { RbacState } from '../../src/model/types.js';

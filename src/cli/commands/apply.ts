@@ -48,13 +48,13 @@ export function register(program: Command): void {
       const connection = await connectionOrExit(flags);
       if (!connection) return;
       const { runApply, DEFAULT_RETRY } = await import('../../apply/run.js');
-      const { defaultPlanning } = await import('../../apply/planning.js');
       const { shouldUseColour } = await import('../../report/colour.js');
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
       const result = await runApply({
         connection,
         source: planFile !== undefined ? { planFile } : { policyFiles: flags.file },
-        planning: defaultPlanning({ limits: limitsFrom(flags), colour: flags.format === 'text' && shouldUseColour(process.stdout) }),
+        limits: limitsFrom(flags),
+        colour: flags.format === 'text' && shouldUseColour(process.stdout),
         autoApprove: flags.autoApprove === true,
         interactive,
         confirm: askOnTerminal,

@@ -22,7 +22,7 @@ export function register(program: Command): void {
   addConnectionOptions(addLimitOptions(command)).action(async (flags: PlanFlags) => {
       const connection = await connectionOrExit(flags);
       if (!connection) return;
-      const { runPlan } = await import('../../plan/run.js');
+      const { runPlan } = await import('../../pipeline/run-plan.js');
       const { shouldUseColour } = await import('../../report/colour.js');
       const result = await runPlan({
         files: flags.file,

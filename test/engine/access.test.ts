@@ -3,7 +3,7 @@ import { FaultController, injectedStatus } from '../../src/emulator/faults.js';
 import { parseSeed } from '../../src/emulator/seed.js';
 import { errorStatus } from '../../src/emulator/status.js';
 import { decideAccess, isAllowed, requirementOf } from '../../src/model/access.js';
-import { RbacError } from '../../src/model/errors.js';
+import { RbacError } from '../../src/engine/errors.js';
 import type { RbacState } from '../../src/model/types.js';
 
 /** Effective privileges, wire statuses, faults and seeds: the pieces around the engine. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RbacEngine } from '../../src/model/engine.js';
-import { RbacError } from '../../src/model/errors.js';
+import { RbacEngine } from '../../src/engine/engine.js';
+import { RbacError } from '../../src/engine/errors.js';
 import { DEFAULT_OBJECT_LIMITS } from '../../src/model/names.js';
 import type { Operation } from '../../src/model/operations.js';
 import type { RbacState } from '../../src/model/types.js';

@@ -1,5 +1,5 @@
 import { RbacError } from './errors.js';
-import type { NameProblem } from './names.js';
+import type { NameProblem } from '../model/names.js';
 
 /**
  * Turns a name problem from names.ts into the RbacError Milvus raises, splitting off the detail

@@ -1,16 +1,9 @@
-import { canonicalState, grantKey, sortedUnique, toGrant } from './canonical.js';
-import {
-  builtinGroup,
-  builtinGroupsOf,
-  isDefinedPrivilegeName,
-  isLegacyGroupName,
-  isValidForObjectType,
-  objectTypeOf,
-  privilegeLevelOf,
-  relatedPrivilegesOf,
-} from './engine-catalogue.js';
-import { hashPassword, isPasswordHash, verifyPassword } from './engine-credentials.js';
-import { requireDatabaseName, requireName, requirePrivilegeName } from './engine-names.js';
+import { canonicalState, grantKey, sortedUnique, toGrant } from '../model/canonical.js';
+import { isLegacyGroupName, objectTypeOf, singlePrivilegeLevel } from '../model/catalogue.js';
+import { catalogueAt } from '../model/catalogue-at-version.js';
+import type { VersionCatalogue } from '../model/catalogue-at-version.js';
+import { hashPassword, isPasswordHash, verifyPassword } from './credentials.js';
+import { requireDatabaseName, requireName, requirePrivilegeName } from './name-errors.js';
 import { RbacError } from './errors.js';
 import {
   ADMIN_ROLE,
@@ -27,12 +20,12 @@ import {
   checkRoleName,
   checkUserName,
   isDefaultRole,
-} from './names.js';
-import type { NameLimits, ObjectLimits } from './names.js';
-import type { Operation, PasswordSource } from './operations.js';
-import type { Grant, ObjectType, PrivilegeLevel, RbacState } from './types.js';
-import type { FeatureSet, MilvusVersion } from './versions.js';
-import { featuresOf } from './versions.js';
+} from '../model/names.js';
+import type { NameLimits, ObjectLimits } from '../model/names.js';
+import type { Operation, PasswordSource } from '../model/operations.js';
+import type { Grant, ObjectType, PrivilegeLevel, RbacState } from '../model/types.js';
+import type { FeatureSet, MilvusVersion } from '../model/versions.js';
+import { featuresOf } from '../model/versions.js';
 
 /**
  * The Milvus RBAC semantics as a pure in-memory state machine: every rule Milvus applies to
@@ -105,6 +98,7 @@ const OBJECT_TYPES: readonly ObjectType[] = ['Collection', 'Global', 'User'];
 export class RbacEngine {
   readonly version: MilvusVersion;
   readonly features: FeatureSet;
+  private readonly catalogue: VersionCatalogue;
   readonly limits: ObjectLimits;
   readonly nameLimits: NameLimits;
 
@@ -122,6 +116,7 @@ export class RbacEngine {
   constructor(options: EngineOptions, initial?: RbacState, passwords?: ReadonlyMap<string, string>) {
     this.version = options.version;
     this.features = featuresOf(options.version);
+    this.catalogue = catalogueAt(options.version);
     this.limits = options.limits;
     this.nameLimits = options.nameLimits ?? DEFAULT_NAME_LIMITS;
     this.users.set(ROOT_USER, hashPassword(passwords?.get(ROOT_USER) ?? DEFAULT_ROOT_PASSWORD));
@@ -381,10 +376,10 @@ export class RbacEngine {
     const objectType = input.objectType as ObjectType;
     this.checkRoleAndGrantor(input.role, grantor);
     this.checkV1Privilege(input.privilege, objectType);
-    const isGroup = builtinGroup(this.version, input.privilege) !== undefined;
+    const isGroup = this.catalogue.builtinGroup(input.privilege) !== undefined;
     const objectName = objectType === 'Global' && !isGroup ? '*' : input.objectName;
     const dbName = input.dbName === '' ? DEFAULT_DATABASE : input.dbName;
-    const names = [input.privilege, ...relatedPrivilegesOf(this.version, input.privilege)];
+    const names = [input.privilege, ...this.catalogue.relatedPrivileges(input.privilege)];
     return names.map((privilege) => ({ objectType, objectName, dbName, privilege }));
   }
 
@@ -397,7 +392,7 @@ export class RbacEngine {
     if (modern && isLegacyGroupName(privilege)) {
       throw new RbacError('ParameterInvalid', `can not operate the built-in privilege group [${privilege}]`, { layer: 'coord' });
     }
-    if (!isValidForObjectType(this.version, privilege, objectType)) {
+    if (!this.catalogue.acceptsOnObjectType(privilege, objectType)) {
       const message = modern
         ? `not found the privilege name[${privilege}] in object[${objectType}]`
         : `not found the privilege name[${privilege}]`;
@@ -443,7 +438,7 @@ export class RbacEngine {
     if (collectionName !== '*') requireName(checkRoleName(collectionName, this.nameLimits), collectionName);
     this.checkRoleAndGrantor(input.role, grantor);
     const { privilege } = input;
-    if (privilege !== '*' && !this.groups.has(privilege) && !isDefinedPrivilegeName(this.version, privilege)) {
+    if (privilege !== '*' && !this.groups.has(privilege) && !this.catalogue.definesName(privilege)) {
       throw new RbacError('ParameterInvalid', `not found the privilege name[${privilege}]`, { layer: 'coord' });
     }
     this.checkV2Level(privilege, dbName, collectionName);
@@ -452,9 +447,9 @@ export class RbacEngine {
 
   /** Only groups are level-checked; the level is that of the group's first member. */
   private checkV2Level(privilege: string, dbName: string, collectionName: string): void {
-    const members = builtinGroup(this.version, privilege)?.privileges ?? [...(this.groups.get(privilege) ?? [])];
+    const members = this.catalogue.builtinGroup(privilege)?.privileges ?? [...(this.groups.get(privilege) ?? [])];
     if (members.length === 0) return;
-    const level: PrivilegeLevel | undefined = privilegeLevelOf(members[0] as string);
+    const level: PrivilegeLevel | null = singlePrivilegeLevel(members[0] as string);
     const invalid = (message: string): RbacError => new RbacError('ParameterInvalid', message, { layer: 'coord', typed: true });
     if (level === 'cluster' && (dbName !== '*' || collectionName !== '*')) {
       throw invalid(`dbName and collectionName should be * for the cluster level privilege: ${privilege}`);
@@ -465,7 +460,7 @@ export class RbacEngine {
     if (level === 'collection' && dbName === '*' && collectionName !== '*') {
       throw invalid(`please specify database name for the collection level privilege: ${privilege}`);
     }
-    if (level === undefined) throw invalid('not found the privilege level');
+    if (level === null) throw invalid('not found the privilege level');
   }
 
   /** Granting twice keeps the first grantor (kv catalog: the stored grantor is not overwritten). */
@@ -513,7 +508,7 @@ export class RbacEngine {
     requireName(checkPrivilegeGroupName(name, this.nameLimits), name);
     const invalid = (message: string): RbacError => new RbacError('ParameterInvalid', message, { layer: 'coord', typed: true });
     if (this.groups.has(name)) throw invalid(`privilege group name [${name}] is defined by users`);
-    if (isDefinedPrivilegeName(this.version, name)) {
+    if (this.catalogue.definesName(name)) {
       throw invalid(`privilege group name [${name}] is defined by built in privileges or privilege groups in system`);
     }
     this.groups.set(name, new Set());
@@ -539,7 +534,7 @@ export class RbacEngine {
   addPrivilegesToGroup(name: string, privileges: readonly string[]): void {
     this.touch();
     const members = this.alterableGroup(name, privileges);
-    const levels = new Set([...members, ...privileges].map((p) => privilegeLevelOf(p) ?? ''));
+    const levels = new Set([...members, ...privileges].map((p) => singlePrivilegeLevel(p) ?? ''));
     if (levels.size > 1) {
       throw new RbacError('ParameterInvalid', 'privileges are not the same privilege level', { layer: 'coord', typed: true });
     }
@@ -561,7 +556,7 @@ export class RbacEngine {
     if (!members) throw invalid(`there is no privilege group name [${name}] defined in system to operate`);
     if (privileges.length === 0) throw invalid('privileges is empty when alter the privilege group');
     for (const p of privileges) {
-      if (!isDefinedPrivilegeName(this.version, p) && !this.groups.has(p)) {
+      if (!this.catalogue.definesName(p) && !this.groups.has(p)) {
         throw invalid(`there is no privilege name or privilege group name [${p}] defined in system to operate`);
       }
     }
@@ -571,7 +566,7 @@ export class RbacEngine {
   /** ListPrivilegeGroups: the built-in groups of this version, then the custom ones. */
   listPrivilegeGroups(): PrivilegeGroupView[] {
     this.requireFeature(this.features.privilegeGroups, 'ListPrivilegeGroups');
-    const builtin = builtinGroupsOf(this.version).map((g) => ({ name: g.name, privileges: [...g.privileges], builtin: true }));
+    const builtin = this.catalogue.builtinGroups.map((g) => ({ name: g.name, privileges: [...g.privileges], builtin: true }));
     const custom = sortedUnique(this.groups.keys()).map((name) => ({
       name,
       privileges: sortedUnique(this.groups.get(name) ?? []),
@@ -584,7 +579,7 @@ export class RbacEngine {
   groupMembers(name: string): readonly string[] | undefined {
     const custom = this.groups.get(name);
     if (custom) return [...custom];
-    return builtinGroup(this.version, name)?.privileges;
+    return this.catalogue.builtinGroup(name)?.privileges;
   }
 
   // ---------------------------------------------------------------- backup / restore
@@ -622,7 +617,7 @@ export class RbacEngine {
     const groupsAfter = new Set([...this.groups.keys(), ...backup.privilegeGroups.map((g) => g.name)]);
     for (const g of backup.grants) {
       if (!OBJECT_TYPES.includes(g.objectType)) throw invalid(`object type [${g.objectType}] does not exist`);
-      if (g.privilege !== '*' && !groupsAfter.has(g.privilege) && !isDefinedPrivilegeName(this.version, g.privilege)) {
+      if (g.privilege !== '*' && !groupsAfter.has(g.privilege) && !this.catalogue.definesName(g.privilege)) {
         throw invalid(`privilege [${g.privilege}] does not exist`);
       }
       if (!rolesAfter.has(g.role)) throw invalid(`role [${g.role}] does not exist`);

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { registerSecret, SecretError } from './secrets.js';
+
+/**
+ * Connection settings from command-line flags, the environment and secret files: where to connect
+ * and as whom, before any connection is made.
+ */
+
+/**
+ * Where and as whom to connect. Secrets are held behind functions so that logging or
+ * JSON-serialising the options can never print them.
+ */
+export type Credentials =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'token'; readonly token: () => string }
+  | { readonly kind: 'password'; readonly user: string; readonly password: () => string };
+
+export interface ConnectionOptions {
+  readonly address: string;
+  readonly credentials: Credentials;
+  readonly tls: boolean;
+  readonly caFile?: string;
+  /** Per-call deadline in milliseconds (also bounds the version probe). */
+  readonly timeoutMs: number;
+  /** Retries done by the SDK itself on retryable gRPC errors; the apply executor retries on its own, so 0 there. */
+  readonly sdkRetries: number;
+  /** Upper bound on concurrent calls (the SDK lends one channel per in-flight call). */
+  readonly poolSize: number;
+  /** The user the credentials belong to, when it can be known ('' otherwise). */
+  readonly user: string;
+}
+
+/** Command-line flags; secrets are only ever given as an env var name or a file path. */
+export interface ConnectionFlags {
+  readonly address?: string;
+  readonly tokenEnv?: string;
+  readonly tokenFile?: string;
+  readonly user?: string;
+  readonly passwordEnv?: string;
+  readonly passwordFile?: string;
+  readonly tls?: boolean;
+  readonly caFile?: string;
+  readonly timeoutMs?: number;
+  readonly sdkRetries?: number;
+  readonly poolSize?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_POOL_SIZE = 16;
+
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  constructor(
+    message: string,
+    readonly reason: 'config' | 'unreachable' | 'unauthenticated' | 'not-allowed' | 'version' | 'other',
+  ) {
+    super(message);
+  }
+}
+
+function readSecretFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new SecretError(`${what} file ${path} cannot be read (${code})`);
+  }
+}
+
+function secretFromEnv(name: string, env: NodeJS.ProcessEnv, what: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new SecretError(`${what} environment variable ${name} is not set or empty`);
+  return value;
+}
+
+type ResolvedSecret = { kind: 'token'; token: string } | { kind: 'password'; user: string; password: string } | { kind: 'none' };
+
+function passwordLogin(user: string | undefined, password: string): ResolvedSecret {
+  if (!user) throw new SecretError('a password was given but no user name: set --user or MILVUS_USER');
+  return { kind: 'password', user, password };
+}
+
+/**
+ * Flags beat the environment, so an explicit `--password-env` is not overridden by a
+ * MILVUS_TOKEN left in the shell; among flags (and among env vars) a token beats a password.
+ */
+function resolveSecret(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ResolvedSecret {
+  const user = flags.user ?? env.MILVUS_USER;
+  if (flags.tokenEnv) return { kind: 'token', token: secretFromEnv(flags.tokenEnv, env, 'token') };
+  if (flags.tokenFile) return { kind: 'token', token: readSecretFile(flags.tokenFile, 'token') };
+  if (flags.passwordEnv) return passwordLogin(user, secretFromEnv(flags.passwordEnv, env, 'password'));
+  if (flags.passwordFile) return passwordLogin(user, readSecretFile(flags.passwordFile, 'password'));
+  if (env.MILVUS_TOKEN) return { kind: 'token', token: env.MILVUS_TOKEN };
+  if (env.MILVUS_PASSWORD) return passwordLogin(user, env.MILVUS_PASSWORD);
+  return { kind: 'none' };
+}
+
+/**
+ * Builds connection options from flags, falling back to MILVUS_ADDRESS, MILVUS_TOKEN,
+ * MILVUS_USER and MILVUS_PASSWORD. A token `user:password` also tells who we are.
+ */
+export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
+  const address = (flags.address ?? env.MILVUS_ADDRESS ?? '').trim();
+  if (!address) throw new ConnectionError('no Milvus address: pass --address or set MILVUS_ADDRESS', 'config');
+  const secret = resolveSecret(flags, env);
+  let credentials: Credentials = { kind: 'none' };
+  let user = flags.user ?? env.MILVUS_USER ?? '';
+  if (secret.kind === 'token') {
+    const { token } = secret;
+    registerSecret(token);
+    credentials = { kind: 'token', token: () => token };
+    // A `user:password` token says who we are; an API key does not, so --user / MILVUS_USER may.
+    const colon = token.indexOf(':');
+    if (colon > 0) user = token.slice(0, colon);
+  } else if (secret.kind === 'password') {
+    const { password } = secret;
+    registerSecret(password);
+    credentials = { kind: 'password', user: secret.user, password: () => password };
+    user = secret.user;
+  }
+  const tls = Boolean(flags.tls) || Boolean(flags.caFile) || address.startsWith('https://');
+  return {
+    address,
+    credentials,
+    tls,
+    ...(flags.caFile ? { caFile: flags.caFile } : {}),
+    timeoutMs: flags.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    sdkRetries: flags.sdkRetries ?? 0,
+    poolSize: flags.poolSize ?? DEFAULT_POOL_SIZE,
+    user,
+  };
+}

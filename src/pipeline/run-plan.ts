@@ -1,0 +1,64 @@
+import type { MilvusConnection } from '../milvus/connection.js';
+import type { ConnectionOptions } from '../milvus/connection-settings.js';
+import type { ObjectLimits } from '../model/names.js';
+import { writePlanFile } from '../plan/plan-file.js';
+import type { Plan } from '../plan/types.js';
+import { renderPlan } from '../report/index.js';
+import type { PlanFormat } from '../report/index.js';
+import { planAgainstLive } from './plan-against-live.js';
+import { withConnection } from './with-connection.js';
+
+/**
+ * `rbac plan` as a function: the pipeline, then render and save. The CLI turns flags into these
+ * options, prints, and exits with `exitCode`; tests call it directly against the emulator.
+ */
+
+export interface RunPlanOptions {
+  readonly files: readonly string[];
+  readonly connection: ConnectionOptions;
+  readonly format?: PlanFormat;
+  /** Where to save the plan (JSON), for `rbac apply <file>`. */
+  readonly out?: string;
+  /** Exit 2 when there are changes (0 none, 1 error). */
+  readonly detailedExitcode?: boolean;
+  readonly colour?: boolean;
+  /** The server's proxy.maxUserNum / proxy.maxRoleNum when raised from Milvus's defaults. */
+  readonly limits?: Partial<ObjectLimits>;
+  readonly now?: Date;
+}
+
+export interface RunPlanResult {
+  readonly exitCode: 0 | 1 | 2;
+  /** The rendered plan (stdout). */
+  readonly output: string;
+  /** Diagnostics and errors (stderr). */
+  readonly errors: string;
+  readonly plan?: Plan;
+}
+
+/** A result that says only what went wrong (exit 1); drift shares it. */
+export function failure(errors: string): RunPlanResult {
+  return { exitCode: 1, output: '', errors: errors.endsWith('\n') ? errors : `${errors}\n` };
+}
+
+export function formattedLines(lines: readonly string[]): string {
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promise<RunPlanResult> {
+  const planned = await planAgainstLive(conn, options.files, {
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
+  const { plan } = planned;
+  if (options.out) await writePlanFile(options.out, plan);
+  let output = renderPlan(plan, options.format ?? 'text', { colour: options.colour ?? false });
+  if (options.out && (options.format ?? 'text') === 'text') output += `\nSaved the plan to ${options.out}: run "rbac apply ${options.out}" to apply exactly these steps.\n`;
+  const changed = plan.steps.length > 0;
+  return { exitCode: changed && options.detailedExitcode ? 2 : 0, output, errors: formattedLines(planned.diagnostics), plan };
+}
+
+export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
+  return withConnection(options.connection, (conn) => planWith(conn, options), failure);
+}
