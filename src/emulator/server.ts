@@ -55,7 +55,7 @@ const UNKNOWN_METHOD = (method: string): string => `unknown method ${method} for
 export function resolveVersion(input: string): { text: string; version: MilvusVersion } {
   const text = (VERSION_PROFILES as readonly string[]).includes(input) ? PROFILE_VERSION_STRING[input as VersionProfile] : input;
   const version = parseMilvusVersion(text);
-  if (!version) throw new Error(`not a Milvus version: ${JSON.stringify(input)} (use one of ${VERSION_PROFILES.join(', ')} or e.g. v2.5.4)`);
+  if (!version) throw new Error(`not a Milvus version: ${JSON.stringify(input)} (use one of ${VERSION_PROFILES.join(', ')} or a full version such as 2.6.19)`);
   return { text: text.startsWith('v') ? text : `v${text}`, version };
 }
 

@@ -1,5 +1,5 @@
 import { canonicalState, grantKey, sortedUnique, toGrant } from '../model/canonical.js';
-import { isLegacyGroupName, objectTypeOf, singlePrivilegeLevel } from '../model/catalogue.js';
+import { isLegacyGroupName, objectTypeOf } from '../model/catalogue.js';
 import { catalogueAt } from '../model/catalogue-at-version.js';
 import type { VersionCatalogue } from '../model/catalogue-at-version.js';
 import { hashPassword, isPasswordHash, verifyPassword } from './credentials.js';
@@ -110,6 +110,11 @@ export class RbacEngine {
   private readonly grants = new Map<string, Map<string, GrantRecord>>();
   private readonly groups = new Map<string, Set<string>>();
   private readonly databases = new Set<string>([DEFAULT_DATABASE]);
+  /**
+   * Privilege names a loaded live state holds that the catalogue does not know for this version
+   * (a newer server's, or an old leftover): the server defines them, so its calls accept them.
+   */
+  private readonly serverPrivileges = new Map<string, ObjectType>();
   /** The last snapshot, dropped by every change; the emulator reads it on each authorised call. */
   private cached: RbacState | undefined;
 
@@ -137,6 +142,14 @@ export class RbacEngine {
       checked(checkPrivilegeGroupName(g.name, this.nameLimits), `privilege group ${JSON.stringify(g.name)}`);
     }
     for (const group of state.privilegeGroups) this.groups.set(group.name, new Set(group.privileges));
+    // The object type a grant was stored under is the one the server gives that privilege.
+    const named: [string, ObjectType][] = [
+      ...state.privilegeGroups.flatMap((g) => g.privileges.map((p): [string, ObjectType] => [p, 'Global'])),
+      ...state.roles.flatMap((r) => r.grants.map((g): [string, ObjectType] => [g.privilege, g.objectType])),
+    ];
+    for (const [name, objectType] of named) {
+      if (name !== '*' && !this.groups.has(name) && !this.catalogue.definesName(name)) this.serverPrivileges.set(name, objectType);
+    }
     for (const role of state.roles) {
       this.roles.add(role.name);
       for (const g of role.grants) this.storeGrant(role.name, g, ROOT_USER);
@@ -164,6 +177,11 @@ export class RbacEngine {
       privilegeGroups: [...this.groups].map(([name, privileges]) => ({ name, privileges: [...privileges] })),
     });
     return this.cached;
+  }
+
+  /** util.IsPrivilegeNameDefined on this server: its catalogue, and names its state showed it holds. */
+  private definesName(name: string): boolean {
+    return this.catalogue.definesName(name) || this.serverPrivileges.has(name);
   }
 
   private touch(): void {
@@ -392,7 +410,7 @@ export class RbacEngine {
     if (modern && isLegacyGroupName(privilege)) {
       throw new RbacError('ParameterInvalid', `can not operate the built-in privilege group [${privilege}]`, { layer: 'coord' });
     }
-    if (!this.catalogue.acceptsOnObjectType(privilege, objectType)) {
+    if (!this.catalogue.acceptsOnObjectType(privilege, objectType) && !this.serverPrivileges.has(privilege)) {
       const message = modern
         ? `not found the privilege name[${privilege}] in object[${objectType}]`
         : `not found the privilege name[${privilege}]`;
@@ -438,18 +456,18 @@ export class RbacEngine {
     if (collectionName !== '*') requireName(checkRoleName(collectionName, this.nameLimits), collectionName);
     this.checkRoleAndGrantor(input.role, grantor);
     const { privilege } = input;
-    if (privilege !== '*' && !this.groups.has(privilege) && !this.catalogue.definesName(privilege)) {
+    if (privilege !== '*' && !this.groups.has(privilege) && !this.definesName(privilege)) {
       throw new RbacError('ParameterInvalid', `not found the privilege name[${privilege}]`, { layer: 'coord' });
     }
     this.checkV2Level(privilege, dbName, collectionName);
-    return { objectType: objectTypeOf(privilege), objectName: collectionName, dbName, privilege };
+    return { objectType: this.serverPrivileges.get(privilege) ?? objectTypeOf(privilege), objectName: collectionName, dbName, privilege };
   }
 
   /** Only groups are level-checked; the level is that of the group's first member. */
   private checkV2Level(privilege: string, dbName: string, collectionName: string): void {
     const members = this.catalogue.builtinGroup(privilege)?.privileges ?? [...(this.groups.get(privilege) ?? [])];
     if (members.length === 0) return;
-    const level: PrivilegeLevel | null = singlePrivilegeLevel(members[0] as string);
+    const level: PrivilegeLevel | null = this.catalogue.levelOf(members[0] as string);
     const invalid = (message: string): RbacError => new RbacError('ParameterInvalid', message, { layer: 'coord', typed: true });
     if (level === 'cluster' && (dbName !== '*' || collectionName !== '*')) {
       throw invalid(`dbName and collectionName should be * for the cluster level privilege: ${privilege}`);
@@ -508,7 +526,7 @@ export class RbacEngine {
     requireName(checkPrivilegeGroupName(name, this.nameLimits), name);
     const invalid = (message: string): RbacError => new RbacError('ParameterInvalid', message, { layer: 'coord', typed: true });
     if (this.groups.has(name)) throw invalid(`privilege group name [${name}] is defined by users`);
-    if (this.catalogue.definesName(name)) {
+    if (this.definesName(name)) {
       throw invalid(`privilege group name [${name}] is defined by built in privileges or privilege groups in system`);
     }
     this.groups.set(name, new Set());
@@ -534,7 +552,7 @@ export class RbacEngine {
   addPrivilegesToGroup(name: string, privileges: readonly string[]): void {
     this.touch();
     const members = this.alterableGroup(name, privileges);
-    const levels = new Set([...members, ...privileges].map((p) => singlePrivilegeLevel(p) ?? ''));
+    const levels = new Set([...members, ...privileges].map((p) => this.catalogue.levelOf(p) ?? ''));
     if (levels.size > 1) {
       throw new RbacError('ParameterInvalid', 'privileges are not the same privilege level', { layer: 'coord', typed: true });
     }
@@ -556,7 +574,7 @@ export class RbacEngine {
     if (!members) throw invalid(`there is no privilege group name [${name}] defined in system to operate`);
     if (privileges.length === 0) throw invalid('privileges is empty when alter the privilege group');
     for (const p of privileges) {
-      if (!this.catalogue.definesName(p) && !this.groups.has(p)) {
+      if (!this.definesName(p) && !this.groups.has(p)) {
         throw invalid(`there is no privilege name or privilege group name [${p}] defined in system to operate`);
       }
     }
@@ -617,7 +635,7 @@ export class RbacEngine {
     const groupsAfter = new Set([...this.groups.keys(), ...backup.privilegeGroups.map((g) => g.name)]);
     for (const g of backup.grants) {
       if (!OBJECT_TYPES.includes(g.objectType)) throw invalid(`object type [${g.objectType}] does not exist`);
-      if (g.privilege !== '*' && !groupsAfter.has(g.privilege) && !this.catalogue.definesName(g.privilege)) {
+      if (g.privilege !== '*' && !groupsAfter.has(g.privilege) && !this.definesName(g.privilege)) {
         throw invalid(`privilege [${g.privilege}] does not exist`);
       }
       if (!rolesAfter.has(g.role)) throw invalid(`role [${g.role}] does not exist`);

@@ -8,6 +8,7 @@ import type { StatusShape } from './errors.js';
 import type { MilvusConnection } from './connection.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { isBuiltinGroupName } from '../model/catalogue.js';
+import { newerThanKnownWarning } from '../model/versions.js';
 import { apiPrivilegeName, normaliseGrant } from './privilege-names.js';
 import type { RawGrant } from './privilege-names.js';
 
@@ -222,6 +223,8 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
   const builder = new StateBuilder();
   const client = conn.client;
   const { features } = conn;
+  const newer = newerThanKnownWarning(conn.version);
+  if (newer) builder.warnings.push(newer);
 
   // Independent reads go out together: on the BackupRBAC path the whole read is one round trip.
   const [existing, , readByBackupDone] = await Promise.all([

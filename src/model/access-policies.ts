@@ -1,7 +1,8 @@
-import { ALL_PRIVILEGE, ANY, BUILTIN_PRIVILEGE_GROUPS, LEGACY_PRIVILEGE_GROUPS, RELATED_PRIVILEGES, objectTypeOf } from './catalogue.js';
+import { ALL_PRIVILEGE, ANY, RELATED_PRIVILEGES, objectTypeOf } from './catalogue.js';
+import { catalogueAt } from './catalogue-at-version.js';
 import type { Grant, ObjectType, PrivilegeGroupState } from './types.js';
 import type { MilvusVersion } from './versions.js';
-import { featuresOf } from './versions.js';
+import { featuresOf, formatVersion } from './versions.js';
 
 /**
  * How Milvus turns stored grants into the policies its proxy checks, and how one policy matches
@@ -47,12 +48,17 @@ export interface PolicyTarget {
   readonly dbName: string;
 }
 
-const V2_GROUP_MEMBERS = new Map<string, readonly string[]>(BUILTIN_PRIVILEGE_GROUPS.map((g) => [g.name, g.members]));
-const LEGACY_GROUPS = new Map<string, ReadonlySet<string>>(LEGACY_PRIVILEGE_GROUPS.map((g) => [g.name, new Set(g.members)]));
+const legacySets = new Map<string, ReadonlyMap<string, ReadonlySet<string>>>();
 
 /** The legacy group (ReadOnly / ReadWrite / Admin) behind a name, on versions that know them. */
 export function legacyGroupMembers(version: MilvusVersion, name: string): ReadonlySet<string> | undefined {
-  return featuresOf(version).privilegeGroups ? LEGACY_GROUPS.get(name) : undefined;
+  const catalogue = catalogueAt(version);
+  let sets = legacySets.get(formatVersion(version));
+  if (!sets) {
+    sets = new Map(catalogue.builtinGroups.filter((g) => g.legacy).map((g) => [g.name, new Set(g.privileges)]));
+    legacySets.set(formatVersion(version), sets);
+  }
+  return sets.get(name);
 }
 
 /** Members of a group the proxy expands (custom groups, built-in v2 groups), or undefined. */
@@ -62,7 +68,8 @@ export function expandableGroupMembers(
   name: string,
 ): readonly string[] | undefined {
   if (!featuresOf(version).privilegeGroups) return undefined;
-  return customGroups.get(name) ?? V2_GROUP_MEMBERS.get(name);
+  const builtin = catalogueAt(version).builtinGroup(name);
+  return customGroups.get(name) ?? (builtin && !builtin.legacy ? builtin.privileges : undefined);
 }
 
 export function customGroupMap(groups: readonly PrivilegeGroupState[]): Map<string, readonly string[]> {

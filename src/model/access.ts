@@ -4,7 +4,7 @@ import { grantKey } from './canonical.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from './names.js';
 import type { Grant, ObjectType, RbacState } from './types.js';
 import type { MilvusVersion } from './versions.js';
-import { PROFILE_VERSION_STRING, parseMilvusVersion } from './versions.js';
+import { NEWEST_KNOWN_VERSION } from './versions.js';
 
 /**
  * Effective access: may `user` do `privilege` on an object, and through which role and grant?
@@ -44,11 +44,7 @@ export type AccessDecision =
   | { readonly allowed: false };
 
 /** The version whose rules apply when none is known (a policy read without a server). */
-export const NEWEST_RULES_VERSION: MilvusVersion = parseMilvusVersion(PROFILE_VERSION_STRING['2.6']) ?? {
-  major: 2,
-  minor: 6,
-  patch: 0,
-};
+export const NEWEST_RULES_VERSION: MilvusVersion = NEWEST_KNOWN_VERSION;
 
 interface RolePolicies {
   readonly role: string;

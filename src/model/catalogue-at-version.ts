@@ -2,17 +2,20 @@ import {
   BUILTIN_PRIVILEGE_GROUPS,
   LEGACY_PRIVILEGE_GROUPS,
   OBJECT_TYPE_PRIVILEGES,
+  PRIVILEGE_SINCE,
   RELATED_PRIVILEGES,
-  findPrivilege,
+  groupMembersAt,
+  privilegeLevelsAt,
 } from './catalogue.js';
-import type { ObjectType } from './types.js';
+import type { ObjectType, PrivilegeLevel } from './types.js';
 import type { MilvusVersion } from './versions.js';
 import { atLeast, featuresOf, formatVersion } from './versions.js';
 
 /**
  * The privilege catalogue as one Milvus version sees it: a name that version does not know is
- * "not found" there, as on that server. catalogue.ts answers for every version at once; this
- * module answers for one, so its questions carry other names.
+ * "not found" there, as on that server, and groups and levels are that version's. catalogue.ts
+ * answers for every version at once; this module answers for one, so its questions carry other
+ * names.
  */
 
 export interface BuiltinGroup {
@@ -23,6 +26,7 @@ export interface BuiltinGroup {
 }
 
 export interface VersionCatalogue {
+  readonly version: MilvusVersion;
   /** The nine v2 groups and the legacy ones, from the version that brought privilege groups. */
   readonly builtinGroups: readonly BuiltinGroup[];
   builtinGroup(name: string): BuiltinGroup | undefined;
@@ -32,31 +36,37 @@ export interface VersionCatalogue {
   definesName(name: string): boolean;
   /** util.ObjectPrivileges[objectType] on this version: what a v1 grant on that object type may name. */
   acceptsOnObjectType(name: string, objectType: ObjectType): boolean;
+  /** util.GetPrivilegeLevel on this version: null for `All`, groups, unknown names and privileges outside every Admin group. */
+  levelOf(name: string): PrivilegeLevel | null;
   /** Privileges a v1 grant or revoke of `name` also grants or revokes (none before FeatureSet.relatedPrivileges). */
   relatedPrivileges(name: string): readonly string[];
 }
 
 function build(version: MilvusVersion): VersionCatalogue {
   const features = featuresOf(version);
+  const isAtLeast = (since: string): boolean => atLeast(version, since);
   const groups: BuiltinGroup[] = [];
   if (features.privilegeGroups) {
     for (const g of BUILTIN_PRIVILEGE_GROUPS) {
-      if (atLeast(version, g.since)) groups.push({ name: g.name, privileges: g.members, legacy: false });
+      if (isAtLeast(g.since)) groups.push({ name: g.name, privileges: groupMembersAt(g.name, g.members, isAtLeast), legacy: false });
     }
-    for (const g of LEGACY_PRIVILEGE_GROUPS) groups.push({ name: g.name, privileges: g.members, legacy: true });
+    for (const g of LEGACY_PRIVILEGE_GROUPS) groups.push({ name: g.name, privileges: groupMembersAt(g.name, g.members, isAtLeast), legacy: true });
   }
   const groupIndex = new Map(groups.map((g) => [g.name, g]));
+  const levels = privilegeLevelsAt(isAtLeast);
   const hasSinglePrivilege = (name: string): boolean => {
-    const info = findPrivilege(name);
-    return info !== undefined && atLeast(version, info.since);
+    const since = PRIVILEGE_SINCE.get(name);
+    return since !== undefined && isAtLeast(since);
   };
   const definesName = (name: string): boolean => hasSinglePrivilege(name) || groupIndex.has(name);
   return {
+    version,
     builtinGroups: groups,
     builtinGroup: (name) => groupIndex.get(name),
     hasSinglePrivilege,
     definesName,
     acceptsOnObjectType: (name, objectType) => OBJECT_TYPE_PRIVILEGES[objectType].includes(name) && definesName(name),
+    levelOf: (name) => (hasSinglePrivilege(name) ? (levels.get(name) ?? null) : null),
     relatedPrivileges: (name) => (features.relatedPrivileges ? (RELATED_PRIVILEGES[name] ?? []) : []),
   };
 }

@@ -10,35 +10,48 @@ import type { ObjectType, PrivilegeLevel } from './types.js';
 export interface PrivilegeInfo {
   /** API name, e.g. 'Search', 'All'. */
   readonly name: string;
-  /** v1 object type from util.ObjectPrivileges (GetObjectType). */
+  /** The object type Milvus stores it under (util.GetObjectType: its ObjectPrivileges list, else Global). */
   readonly objectType: ObjectType;
-  /** GetPrivilegeLevel (v2 level) or null when none (only 'All'). */
+  /** In an ObjectPrivileges list, so a v1 grant accepts it; the others are granted with v2 only. */
+  readonly v1Grantable: boolean;
+  /** GetPrivilegeLevel (v2 level) in the newest release known, or null when none. */
   readonly level: PrivilegeLevel | null;
   /** Milvus version that introduced it. */
   readonly since: string;
+  /** On Milvus's main branch, in no release yet: known only to versions newer than every release known. */
+  readonly mainBranch: boolean;
 }
+
+/** The newest Milvus release this catalogue knows in full. */
+export const NEWEST_KNOWN_RELEASE = '3.0.0';
+/** What a privilege on Milvus's main branch counts as having arrived in: the release after the newest known. */
+const MAIN_BRANCH_SINCE = '3.1.0';
 
 export interface BuiltinGroupInfo {
   readonly name: string;
   /** Short names used in the Milvus documentation, e.g. ['COLL_RO']. */
   readonly aliases: readonly string[];
   readonly level: PrivilegeLevel;
-  /** Exact member privilege API names, in server order. */
+  /** The members of 2.4.18 to 2.5.x, in server order; `groupMembersAt` has them per version. */
   readonly members: readonly string[];
   readonly since: string;
 }
 
+export type LegacyGroupName = 'ReadOnly' | 'ReadWrite' | 'Admin';
+
 export interface LegacyGroupInfo {
-  readonly name: 'ReadOnly' | 'ReadWrite' | 'Admin';
+  readonly name: LegacyGroupName;
   readonly objectType: ObjectType;
+  /** As `BuiltinGroupInfo.members`. */
   readonly members: readonly string[];
 }
 
 export const ALL_PRIVILEGE = 'All';
 export const ANY = '*';
 
-// Single privileges, in the server's ObjectPrivileges order: [name, v1 object type, since].
-type Row = readonly [name: string, objectType: ObjectType, since: string];
+// Single privileges, in the server's ObjectPrivileges order: [name, v1 object type or null when in
+// no ObjectPrivileges list (granted with v2 only), since].
+type Row = readonly [name: string, objectType: ObjectType | null, since: string];
 
 const PRIVILEGE_ROWS: readonly Row[] = [
   // Collection
@@ -64,6 +77,16 @@ const PRIVILEGE_ROWS: readonly Row[] = [
   ['ShowPartitions', 'Collection', '2.3.0'],
   ['HasPartition', 'Collection', '2.3.0'],
   ['GetFlushState', 'Collection', '2.3.0'],
+  ['GetImportProgress', 'Collection', '2.6.0'],
+  ['ListImport', 'Collection', '2.6.0'],
+  ['AddCollectionField', 'Collection', '2.6.0'],
+  ['CreateSnapshot', 'Collection', '3.0.0'],
+  ['DropSnapshot', 'Collection', '3.0.0'],
+  ['DescribeSnapshot', 'Collection', '3.0.0'],
+  ['ListSnapshots', 'Collection', '3.0.0'],
+  ['RestoreSnapshot', 'Collection', '3.0.0'],
+  ['AlterCollectionSchema', 'Collection', '3.0.0'],
+  ['RefreshExternalCollection', 'Collection', '3.0.0'],
   // Global (single privileges only)
   ['All', 'Global', '2.2.0'],
   ['CreateCollection', 'Global', '2.2.0'],
@@ -98,9 +121,24 @@ const PRIVILEGE_ROWS: readonly Row[] = [
   ['DropPrivilegeGroup', 'Global', '2.4.18'],
   ['ListPrivilegeGroups', 'Global', '2.4.18'],
   ['OperatePrivilegeGroup', 'Global', '2.4.18'],
+  ['UpdateReplicateConfiguration', 'Global', '2.6.6'],
+  ['PinSnapshotData', 'Global', '3.0.0'],
+  ['UnpinSnapshotData', 'Global', '3.0.0'],
+  ['RestoreExternalSnapshot', 'Global', '3.0.0'],
+  ['ExportSnapshot', 'Global', '3.0.0'],
+  ['Expr', 'Global', '3.0.0'],
   // User
   ['UpdateUser', 'User', '2.2.0'],
   ['SelectUser', 'User', '2.2.0'],
+  // In the ObjectPrivilege enum only: a v2 grant accepts them, a v1 grant does not.
+  ['AddFileResource', null, '2.6.1'],
+  ['RemoveFileResource', null, '2.6.1'],
+  ['ListFileResources', null, '2.6.1'],
+  ['GetReplicateConfiguration', null, '2.6.12'],
+  ['SkipRLS', null, MAIN_BRANCH_SINCE],
+  ['ViewRLS', null, MAIN_BRANCH_SINCE],
+  ['ManageRLS', null, MAIN_BRANCH_SINCE],
+  ['ImportBinlog', null, MAIN_BRANCH_SINCE],
 ];
 
 // The nine v2 built-in groups (their defaults; a server may override them). Each higher group is
@@ -140,6 +178,65 @@ export const BUILTIN_PRIVILEGE_GROUPS: readonly BuiltinGroupInfo[] = Object.free
   group('ClusterReadWrite', ['Cluster_RW'], 'cluster', CLUSTER_RW),
   group('ClusterAdmin', ['Cluster_Admin'], 'cluster', CLUSTER_ADMIN),
 ]);
+
+type GroupName = (typeof BUILTIN_PRIVILEGE_GROUPS)[number]['name'] | LegacyGroupName;
+
+/** What a release changed in the built-in groups' default members, each group's own additions in order. */
+interface GroupChange {
+  readonly since: string;
+  readonly add: Partial<Record<GroupName, readonly string[]>>;
+  readonly remove?: Partial<Record<GroupName, readonly string[]>>;
+}
+
+const GROUP_CHANGES: readonly GroupChange[] = [
+  {
+    since: '2.6.0',
+    add: {
+      CollectionReadOnly: ['GetImportProgress', 'ListImport'],
+      CollectionReadWrite: ['GetImportProgress', 'ListImport', 'AddCollectionField'],
+      CollectionAdmin: ['GetImportProgress', 'ListImport', 'AddCollectionField'],
+    },
+  },
+  { since: '2.6.6', add: { ClusterAdmin: ['UpdateReplicateConfiguration'], Admin: ['UpdateReplicateConfiguration'] } },
+  // In the code's defaults from 2.6.12, but the milvus.yaml shipped with 2.6.12 to 2.6.15 still set
+  // the groups without it, and a server with that file lists them so.
+  {
+    since: '2.6.16',
+    add: {
+      ClusterReadOnly: ['GetReplicateConfiguration'],
+      ClusterReadWrite: ['GetReplicateConfiguration'],
+      ClusterAdmin: ['GetReplicateConfiguration'],
+    },
+  },
+  {
+    since: '3.0.0',
+    add: {
+      CollectionReadOnly: ['DescribeSnapshot', 'ListSnapshots'],
+      CollectionReadWrite: ['DescribeSnapshot', 'ListSnapshots', 'AlterCollectionSchema', 'RefreshExternalCollection', 'CreateSnapshot', 'DropSnapshot'],
+      CollectionAdmin: ['DescribeSnapshot', 'ListSnapshots', 'AlterCollectionSchema', 'RefreshExternalCollection', 'CreateSnapshot', 'DropSnapshot', 'RestoreSnapshot'],
+      DatabaseAdmin: ['RenameCollection'],
+      ClusterReadOnly: ['ListFileResources'],
+      ClusterReadWrite: ['ListFileResources', 'AddFileResource', 'RemoveFileResource', 'PinSnapshotData', 'UnpinSnapshotData'],
+      ClusterAdmin: ['ListFileResources', 'AddFileResource', 'RemoveFileResource', 'PinSnapshotData', 'UnpinSnapshotData', 'Expr', 'RestoreExternalSnapshot', 'ExportSnapshot'],
+      ReadOnly: ['DescribeSnapshot', 'ListSnapshots'],
+      ReadWrite: ['CreateSnapshot', 'DropSnapshot', 'DescribeSnapshot', 'ListSnapshots', 'RefreshExternalCollection'],
+      Admin: ['CreateSnapshot', 'DropSnapshot', 'DescribeSnapshot', 'ListSnapshots', 'RestoreSnapshot', 'ExportSnapshot', 'RestoreExternalSnapshot', 'PinSnapshotData', 'UnpinSnapshotData', 'RefreshExternalCollection'],
+    },
+    // RenameCollection became a database-level privilege.
+    remove: { ClusterAdmin: ['RenameCollection'], ReadWrite: ['RenameCollection'] },
+  },
+];
+
+/** The default members of a built-in or legacy group on a version (what ListPrivilegeGroups lists). */
+export function groupMembersAt(name: GroupName, base: readonly string[], isAtLeast: (since: string) => boolean): readonly string[] {
+  let members = [...base];
+  for (const change of GROUP_CHANGES) {
+    if (!isAtLeast(change.since)) continue;
+    const removed = new Set(change.remove?.[name] ?? []);
+    members = [...members.filter((m) => !removed.has(m)), ...(change.add[name] ?? []).filter((m) => !members.includes(m))];
+  }
+  return members;
+}
 
 function group(
   name: string,
@@ -195,6 +292,9 @@ function namesOf(type: ObjectType): string[] {
   return PRIVILEGE_ROWS.filter((r) => r[1] === type).map((r) => r[0]);
 }
 
+/** Privilege names to the version that brought them, for the version-aware view. */
+export const PRIVILEGE_SINCE: ReadonlyMap<string, string> = new Map(PRIVILEGE_ROWS.map((r) => [r[0], r[2]]));
+
 const GLOBAL_NAMES: string[] = (() => {
   // The server's order: … ListAliases, Admin, Create/Drop/List/OperatePrivilegeGroup, nine v2 groups.
   const singles = namesOf('Global');
@@ -218,19 +318,38 @@ export const OBJECT_TYPE_PRIVILEGES: Readonly<Record<ObjectType, readonly string
 // Lookup tables, built once.
 // ---------------------------------------------------------------------------------------------
 
-const levelOfSingle = new Map<string, PrivilegeLevel>();
-for (const [members, level] of [
-  [CLUSTER_ADMIN, 'cluster'],
-  [DB_ADMIN, 'database'],
-  [COLL_ADMIN, 'collection'],
-] as const) {
-  // GetPrivilegeLevel checks cluster first, then database, then collection.
-  for (const m of members) if (!levelOfSingle.has(m)) levelOfSingle.set(m, level);
+/** GetPrivilegeLevel's table for a version: the first of ClusterAdmin, DatabaseAdmin, CollectionAdmin listing it. */
+export function privilegeLevelsAt(isAtLeast: (since: string) => boolean): ReadonlyMap<string, PrivilegeLevel> {
+  const levels = new Map<string, PrivilegeLevel>();
+  for (const [name, base, level] of [
+    ['ClusterAdmin', CLUSTER_ADMIN, 'cluster'],
+    ['DatabaseAdmin', DB_ADMIN, 'database'],
+    ['CollectionAdmin', COLL_ADMIN, 'collection'],
+  ] as const) {
+    for (const m of groupMembersAt(name, base, isAtLeast)) if (!levels.has(m)) levels.set(m, level);
+  }
+  return levels;
+}
+
+const newestLevels = privilegeLevelsAt((since) => compareReleases(since, NEWEST_KNOWN_RELEASE) <= 0);
+
+function compareReleases(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
 }
 
 export const PRIVILEGES: readonly PrivilegeInfo[] = Object.freeze(
   PRIVILEGE_ROWS.map(([name, objectType, since]) =>
-    Object.freeze({ name, objectType, level: levelOfSingle.get(name) ?? null, since }),
+    Object.freeze({
+      name,
+      objectType: objectType ?? 'Global',
+      v1Grantable: objectType !== null,
+      level: newestLevels.get(name) ?? null,
+      since,
+      mainBranch: since === MAIN_BRANCH_SINCE,
+    }),
   ),
 );
 
@@ -273,9 +392,12 @@ export function isDefinedPrivilegeName(name: string): boolean {
   return privilegeByName.has(name) || isBuiltinGroupName(name);
 }
 
-/** util.GetPrivilegeLevel: the level of a single privilege; null for `All`, group names and unknown names. */
+/**
+ * util.GetPrivilegeLevel in the newest release known: the level of a single privilege; null for
+ * `All`, group names and unknown names. `catalogueAt(version).levelOf` answers for one version.
+ */
 export function singlePrivilegeLevel(name: string): PrivilegeLevel | null {
-  return levelOfSingle.get(name) ?? null;
+  return newestLevels.get(name) ?? null;
 }
 
 export function isLegacyGroupName(name: string): boolean {

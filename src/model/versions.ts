@@ -27,10 +27,19 @@ export interface FeatureSet {
   readonly relatedPrivileges: boolean;
   /** User and role names are trimmed before validation and storage (2.3.5 keeps the spaces). */
   readonly trimsNames: boolean;
+  /**
+   * Dropping a collection deletes its Collection-typed grants, renaming moves them, and a grant
+   * naming an alias lands on the collection (`proxy.resolveAliasForPrivilege`, default on).
+   */
+  readonly grantsFollowCollection: boolean;
+  /** Role and user descriptions: AlterRole, CreateRole/CreateCredential/UpdateCredential descriptions. */
+  readonly descriptions: boolean;
+  /** Refusals carry merr codes (1100, 9) and the whole chain of the error in the reason. */
+  readonly merrRefusals: boolean;
 }
 
 /** The version profiles the emulator can play and the tests cover. */
-export const VERSION_PROFILES = ['2.3', '2.4', '2.5', '2.6'] as const;
+export const VERSION_PROFILES = ['2.3', '2.4', '2.5', '2.6', '3.0'] as const;
 export type VersionProfile = (typeof VERSION_PROFILES)[number];
 
 /** The build version string each profile reports from GetVersion. */
@@ -38,8 +47,22 @@ export const PROFILE_VERSION_STRING: Readonly<Record<VersionProfile, string>> = 
   '2.3': 'v2.3.5',
   '2.4': 'v2.4.15',
   '2.5': 'v2.5.4',
-  '2.6': 'v2.6.0',
+  '2.6': 'v2.6.22',
+  '3.0': 'v3.0.0',
 });
+
+/**
+ * The newest release whose rules the tool knows. A newer server is planned with these rules (and
+ * the privileges of Milvus's main branch), with a warning: never refused.
+ */
+export const NEWEST_KNOWN_VERSION: MilvusVersion = { major: 3, minor: 0, patch: 0 };
+
+/** A warning when `v` is newer than every release the tool knows; null otherwise. */
+export function newerThanKnownWarning(v: MilvusVersion): string | null {
+  if (v.major === NEWEST_KNOWN_VERSION.major && v.minor === NEWEST_KNOWN_VERSION.minor) return null;
+  if (compareVersions(v, NEWEST_KNOWN_VERSION) <= 0) return null;
+  return `Milvus ${formatVersion(v)} is newer than any release this tool knows (${formatVersion(NEWEST_KNOWN_VERSION)}): it is treated as ${formatVersion(NEWEST_KNOWN_VERSION)} plus the privileges of Milvus's main branch; review the plan closely and look for a newer milvus-rbac`;
+}
 
 /** Parses GetVersion's answer (`v2.5.4`, `2.4.0-rc1`, `v2.3.9-lite`). */
 export function parseMilvusVersion(text: string): MilvusVersion | null {
@@ -77,6 +100,9 @@ export function featuresOf(v: MilvusVersion): FeatureSet {
     selectGrantAllDatabases: atLeast(v, '2.4.18'),
     relatedPrivileges: atLeast(v, '2.4.10'),
     trimsNames: atLeast(v, '2.4.0'),
+    grantsFollowCollection: atLeast(v, '2.6.12'),
+    descriptions: atLeast(v, '2.6.19'),
+    merrRefusals: atLeast(v, '2.6.19'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { grantKey, toGrant } from '../model/canonical.js';
-import { isBuiltinGroupName, isDefinedPrivilegeName, singlePrivilegeLevel, RELATED_PRIVILEGES } from '../model/catalogue.js';
+import { findPrivilege, isBuiltinGroupName, isDefinedPrivilegeName, singlePrivilegeLevel, RELATED_PRIVILEGES } from '../model/catalogue.js';
 import type { DesiredState } from '../model/desired.js';
 import { ADMIN_ROLE, DEFAULT_OBJECT_LIMITS, isDefaultRole, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { ObjectLimits } from '../model/names.js';
@@ -63,10 +63,15 @@ function listSome(names: readonly string[], max = 5): string {
 
 /** Whether only OperatePrivilegeV2 can carry this grant, and which form to use. */
 function grantFormOf(g: Grant, customGroups: ReadonlySet<string>, features: FeatureSet): { form: GrantForm; needsV2: boolean } {
-  // v1 refuses group names on versions that have groups; before that they do not exist at all.
-  const needsV2 = isBuiltinGroupName(g.privilege) || customGroups.has(g.privilege);
+  // v1 refuses group names on versions that have groups (before that they do not exist at all),
+  // and the privileges in no ObjectPrivileges list (file resources, replication, row-level security).
+  const known = findPrivilege(g.privilege);
+  const needsV2 = isBuiltinGroupName(g.privilege) || customGroups.has(g.privilege) || known?.v1Grantable === false;
+  // A name the catalogue does not know (a newer server's, read live) goes through v2 where it
+  // can, which accepts whatever the server defines.
+  const unknown = known === undefined && !needsV2 && g.privilege !== '*';
   // Cluster-level grants (db `*`) are what v2 is for; older servers store db `*` through v1 too.
-  const prefersV2 = needsV2 || g.dbName === '*';
+  const prefersV2 = needsV2 || unknown || g.dbName === '*';
   return { form: prefersV2 && features.grantV2 ? 'v2' : 'v1', needsV2 };
 }
 

@@ -37,16 +37,16 @@ export function compileGroups(merged: MergedPolicy, ctx: CompileContext): Map<st
     let first: string | undefined;
     let consistent = true;
     const describe = (privilege: string): string => {
-      const l = levelOfPrivilege(privilege);
+      const l = levelOfPrivilege(privilege, ctx.target?.version);
       return l ? `${privilege} is ${l}-level` : `${privilege} has no level`;
     };
     members.forEach((member, i) => {
       if (first === undefined) {
         first = member;
-        level = levelOfPrivilege(member);
+        level = levelOfPrivilege(member, ctx.target?.version);
         return;
       }
-      if (levelOfPrivilege(member) !== level && consistent) {
+      if (levelOfPrivilege(member, ctx.target?.version) !== level && consistent) {
         consistent = false;
         ctx.reporter.error(...at(def.origin, 'privileges', i), {
           code: 'group-levels',

@@ -4,6 +4,7 @@ import type { DesiredState, NameMatcher } from '../model/desired.js';
 import { DEFAULT_DATABASE, ROOT_USER } from '../model/names.js';
 import type { Grant, ObjectType, PrivilegeGroupState, PrivilegeLevel, RbacState } from '../model/types.js';
 import { featuresOf, parseMilvusVersion } from '../model/versions.js';
+import type { MilvusVersion } from '../model/versions.js';
 import { builtinGroup, isSinglePrivilege, isValidForObjectType, levelOfPrivilege, objectTypeOfPrivilege } from './privileges.js';
 import { POLICY_FORMAT_VERSION } from './schema.js';
 
@@ -41,15 +42,19 @@ function isDesired(input: DesiredState | RbacState): input is DesiredState {
   return 'state' in input;
 }
 
-/** Custom group name → the level of its members (undefined when empty or of no level). */
-type GroupLevels = ReadonlyMap<string, PrivilegeLevel | undefined>;
+/**
+ * Custom group name → the level of its members (undefined when empty or of no level), with the
+ * target version whose levels single privileges have (the newest known when none).
+ */
+type GroupLevels = ReadonlyMap<string, PrivilegeLevel | undefined> & { readonly version: MilvusVersion | undefined };
 
-function groupLevels(groups: readonly PrivilegeGroupState[]): GroupLevels {
-  return new Map(groups.map((group) => [group.name, group.privileges[0] === undefined ? undefined : levelOfPrivilege(group.privileges[0])]));
+function groupLevels(groups: readonly PrivilegeGroupState[], version: MilvusVersion | undefined): GroupLevels {
+  const levels = new Map(groups.map((group) => [group.name, group.privileges[0] === undefined ? undefined : levelOfPrivilege(group.privileges[0], version)]));
+  return Object.assign(levels, { version });
 }
 
 function ownLevel(privilege: string, customGroups: GroupLevels): PrivilegeLevel | undefined {
-  return builtinGroup(privilege)?.level ?? (customGroups.has(privilege) ? customGroups.get(privilege) : levelOfPrivilege(privilege));
+  return builtinGroup(privilege)?.level ?? (customGroups.has(privilege) ? customGroups.get(privilege) : levelOfPrivilege(privilege, customGroups.version));
 }
 
 /** The v2 level a stored grant corresponds to, or undefined when only a grant by object can produce it. */
@@ -206,7 +211,7 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
   const desired = isDesired(input) ? input : undefined;
   const state: RbacState = canonicalState(desired ? desired.state : (input as RbacState));
   const version = options.targetVersion ? parseMilvusVersion(options.targetVersion) : null;
-  const customGroups = groupLevels([...(options.externalGroups ?? []), ...state.privilegeGroups]);
+  const customGroups = groupLevels([...(options.externalGroups ?? []), ...state.privilegeGroups], version ?? undefined);
   const usesLevels = state.roles.some((r) => r.grants.some((g) => g.dbName === '*' || builtinGroup(g.privilege) || customGroups.has(g.privilege)));
   const preferLevels = options.preferForm
     ? options.preferForm === 'level'

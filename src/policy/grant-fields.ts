@@ -10,6 +10,7 @@ import {
   isLegacyGroup,
   isSinglePrivilege,
   levelOfPrivilege,
+  isMainBranchPrivilege,
   privilegeSince,
   SINGLE_PRIVILEGE_NAMES,
 } from './privileges.js';
@@ -68,8 +69,9 @@ export function resolvePrivilege(ctx: CompileContext, file: SourceFile, item: It
   const name = item.value;
   if (isSinglePrivilege(name)) {
     const since = privilegeSince(name);
-    if (since) requireVersion(ctx, since, `privilege ${name}`, file, item.path);
-    return { kind: 'single', name, level: levelOfPrivilege(name) };
+    const label = isMainBranchPrivilege(name) ? `privilege ${name} (on Milvus's main branch, in no release yet)` : `privilege ${name}`;
+    if (since) requireVersion(ctx, since, label, file, item.path);
+    return { kind: 'single', name, level: levelOfPrivilege(name, ctx.target?.version) };
   }
   const group = builtinGroup(name);
   if (group) {

@@ -10,7 +10,9 @@ import {
   RELATED_PRIVILEGES,
 } from '../model/catalogue.js';
 import type { BuiltinGroupInfo } from '../model/catalogue.js';
+import { catalogueAt } from '../model/catalogue-at-version.js';
 import type { ObjectType, PrivilegeLevel } from '../model/types.js';
+import type { MilvusVersion } from '../model/versions.js';
 
 /**
  * The policy loader's view of the privilege catalogue (src/model/catalogue.ts): the few
@@ -60,8 +62,12 @@ export function objectTypeOfPrivilege(name: string): ObjectType {
   return objectTypeOf(name);
 }
 
-/** The v2 level of a single privilege; `undefined` for privileges outside every level (`All`). */
-export function levelOfPrivilege(name: string): PrivilegeLevel | undefined {
+/**
+ * The v2 level of a single privilege on the target version (the newest release known when none);
+ * `undefined` for privileges outside every level (`All`).
+ */
+export function levelOfPrivilege(name: string, version?: MilvusVersion): PrivilegeLevel | undefined {
+  if (version && catalogueAt(version).hasSinglePrivilege(name)) return catalogueAt(version).levelOf(name) ?? undefined;
   return findPrivilege(name)?.level ?? undefined;
 }
 
@@ -72,7 +78,13 @@ export function relatedPrivileges(name: string): readonly string[] {
 
 /** Whether a v1 grant on this object type accepts the name (built-in groups only on `Global`). */
 export function isValidForObjectType(name: string, objectType: ObjectType): boolean {
+  if (findPrivilege(name)?.v1Grantable === false) return objectType === 'Global';
   return NAMES_BY_OBJECT_TYPE[objectType].has(name) && !isLegacyGroup(name);
+}
+
+/** A privilege on Milvus's main branch, in no release yet. */
+export function isMainBranchPrivilege(name: string): boolean {
+  return findPrivilege(name)?.mainBranch === true;
 }
 
 /** The Milvus version that introduced a single privilege or built-in group. */

@@ -20,6 +20,7 @@ const EXAMPLES: readonly { files: string[]; profile: VersionProfile }[] = [
   { files: ['examples/privilege-groups.yaml'], profile: '2.5' },
   { files: ['examples/production-locked-down.yaml'], profile: '2.5' },
   { files: ['examples/split'], profile: '2.6' },
+  { files: ['examples/milvus-3.0.yaml'], profile: '3.0' },
 ];
 
 /** Any password source resolves to one valid password: the example's secrets do not exist here. */

@@ -5,6 +5,7 @@ import { InternalPlanError } from '../../src/plan/errors.js';
 import { makePlan } from '../../src/plan/make.js';
 import { orderSteps, SESSION_END_PHASE } from '../../src/plan/order.js';
 import { simulatePlan } from '../../src/plan/simulate.js';
+import type { MilvusVersion } from '../../src/model/versions.js';
 import { coll, desired, fresh, versionOf } from './helpers.js';
 
 const live = fresh({ users: { ops: ['team_admin', 'reader'], app: ['reader'] }, roles: { team_admin: [coll('books', 'Search')], reader: [coll('books', 'Query')] } });
@@ -89,5 +90,21 @@ describe('makePlan', () => {
     expect(makePlan({ ...input, live: { ...input.live, state: reordered } }).liveFingerprint).toBe(plan.liveFingerprint);
     const changed = fresh({ users: { ops: ['team_admin'], app: ['reader'] }, roles: { team_admin: [coll('books', 'Search')], reader: [coll('books', 'Query')] } });
     expect(makePlan({ ...input, live: { ...input.live, state: changed } }).liveFingerprint).not.toBe(plan.liveFingerprint);
+  });
+});
+
+describe('a live grant of a privilege the catalogue does not know', () => {
+  const future = coll('books', 'SomeFuturePrivilege');
+  const start = fresh({ roles: { reader: [coll('books', 'Query'), future] } });
+  const plan = (version: MilvusVersion, versionString: string) =>
+    makePlan({ desired: desired({ roles: { reader: [coll('books', 'Query')] } }), live: { state: start, version, versionString, address: 'milvus:19530' }, policyHash: 'abc' });
+
+  it('is revoked by name (through v2 where the server has it), not reported as a planner bug', () => {
+    const steps = plan(versionOf('3.0'), 'v3.0.0').steps;
+    expect(steps.map((s) => s.operation)).toEqual([{ kind: 'revoke', role: 'reader', grant: future, form: 'v2' }]);
+  });
+
+  it('goes through v1 on a server without v2 grants', () => {
+    expect(plan(versionOf('2.4'), 'v2.4.15').steps.map((s) => s.operation)).toEqual([{ kind: 'revoke', role: 'reader', grant: future, form: 'v1' }]);
   });
 });

@@ -8,8 +8,8 @@ const examplesDir = EXAMPLES_DIR;
 const examples = [...POLICY_EXAMPLES];
 
 describe('examples/', () => {
-  it('has the four policies the documentation promises, and a split one', () => {
-    expect(examples.sort()).toEqual(['multi-tenant.yaml', 'privilege-groups.yaml', 'production-locked-down.yaml', 'small-team.yaml', 'split']);
+  it('has the five policies the documentation promises, and a split one', () => {
+    expect(examples.sort()).toEqual(['milvus-3.0.yaml', 'multi-tenant.yaml', 'privilege-groups.yaml', 'production-locked-down.yaml', 'small-team.yaml', 'split']);
   });
 
   it.each(examples)('%s validates without errors or warnings', async (name) => {

@@ -3,11 +3,14 @@ import { canonicalState } from '../../src/model/canonical.js';
 import { BUILTIN_PRIVILEGE_GROUPS, OBJECT_TYPE_PRIVILEGES, objectTypeOf, PRIVILEGES } from '../../src/model/catalogue.js';
 import type { Grant, PrivilegeLevel, RbacState } from '../../src/model/types.js';
 import { selectForExport } from '../../src/export/select.js';
+import { catalogueAt } from '../../src/model/catalogue-at-version.js';
 import { exportPolicy, loadPolicyText } from '../../src/policy/index.js';
 import { rng } from '../../bench/gen.mjs';
 
 const RANK: Record<PrivilegeLevel, number> = { collection: 0, database: 1, cluster: 2 };
-const singles = PRIVILEGES.map((p) => ({ name: p.name, level: p.level }));
+// The random states are 2.5's: the privileges of later releases stay out.
+const v25 = catalogueAt({ major: 2, minor: 5, patch: 4 });
+const singles = PRIVILEGES.filter((p) => v25.hasSinglePrivilege(p.name)).map((p) => ({ name: p.name, level: v25.levelOf(p.name) }));
 const groups = BUILTIN_PRIVILEGE_GROUPS.map((g) => ({ name: g.name, level: g.level as PrivilegeLevel | null }));
 
 /** A state any Milvus >= 2.5 could hold, written the way the server returns it. */
@@ -28,7 +31,7 @@ function randomState(seed: number): RbacState {
       const form = pick(['v1', 'cluster', 'database', 'collection'] as const);
       if (form === 'v1') {
         const objectType = pick(['Global', 'Collection', 'User'] as const);
-        const privilege = pick(OBJECT_TYPE_PRIVILEGES[objectType].filter((p) => !['ReadOnly', 'ReadWrite', 'Admin'].includes(p)));
+        const privilege = pick(OBJECT_TYPE_PRIVILEGES[objectType].filter((p) => !['ReadOnly', 'ReadWrite', 'Admin'].includes(p) && v25.definesName(p)));
         const objectName = objectType === 'Global' ? '*' : objectType === 'User' ? pick(['app', '*']) : pick(collections);
         grants.push({ objectType, objectName, dbName: pick(dbs), privilege });
         continue;
@@ -58,8 +61,8 @@ describe('exportPolicy on random states', () => {
     // Grants of custom groups that ended up empty are not representable; drop them from the input.
     const known = new Set(state.privilegeGroups.map((g) => g.name));
     const input = canonicalState({ ...state, roles: state.roles.map((r) => ({ ...r, grants: r.grants.filter((g) => !g.privilege.startsWith('custom_') || known.has(g.privilege)) })) });
-    const text = exportPolicy(input, { preferForm });
-    const loaded = loadPolicyText(text, 'exported.yaml');
+    const text = exportPolicy(input, { preferForm, targetVersion: '2.5.4' });
+    const loaded = loadPolicyText(text, 'exported.yaml', { targetVersion: '2.5.4' });
     if (!loaded.ok) throw new Error(`${text}\n${loaded.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')}`);
     expect(loaded.desired.state).toEqual(input);
   });
@@ -73,7 +76,7 @@ describe('partial exports of random states', () => {
     const selected = selectForExport(state, { roles: ['role_0', 'role_2'] });
     expect(selected.desired.state.privilegeGroups).toEqual([]);
     const text = exportPolicy(selected.desired, { targetVersion: '2.5.4', explicitScope: true, externalGroups: selected.externalGroups });
-    const loaded = loadPolicyText(text, 'exported.yaml');
+    const loaded = loadPolicyText(text, 'exported.yaml', { targetVersion: '2.5.4' });
     if (!loaded.ok) throw new Error(`${text}\n${loaded.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')}`);
     expect(loaded.desired.state.roles).toEqual(selected.desired.state.roles);
     expect(loaded.desired.state.roles.map((r) => r.name)).toEqual(['role_0', 'role_2']);

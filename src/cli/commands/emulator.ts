@@ -28,7 +28,7 @@ export function register(program: Command): void {
     )
     .option('--port <port>', 'port to listen on (0 = any free port)', integer(0, 65535), 19530)
     .option('--host <host>', 'address to listen on; keep loopback unless you mean to expose it', '127.0.0.1')
-    .option('--milvus-version <version>', 'Milvus version to behave as: 2.3, 2.4, 2.5, 2.6 or a full version such as v2.5.4', '2.5')
+    .option('--milvus-version <version>', 'Milvus version to behave as: 2.3, 2.4, 2.5, 2.6 (2.6.22), 3.0 (3.0.0) or a full version such as 2.6.19', '2.5')
     .option('--max-users <n>', 'proxy.maxUserNum: most users, root included', integer(1, 1_000_000), 100)
     .option('--max-roles <n>', 'proxy.maxRoleNum: most roles, admin and public included', integer(2, 1_000_000), 10)
     .option('--seed <file>', 'start from this state (JSON: users, roles, privilegeGroups, passwords; see docs/emulator.md)')
