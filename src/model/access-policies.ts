@@ -2,7 +2,7 @@ import { ALL_PRIVILEGE, ANY, RELATED_PRIVILEGES, objectTypeOf } from './catalogu
 import { catalogueAt } from './catalogue-at-version.js';
 import type { Grant, ObjectType, PrivilegeGroupState } from './types.js';
 import type { MilvusVersion } from './versions.js';
-import { featuresOf, formatVersion } from './versions.js';
+import { featuresOf } from './versions.js';
 
 /**
  * How Milvus turns stored grants into the policies its proxy checks, and how one policy matches
@@ -48,15 +48,15 @@ export interface PolicyTarget {
   readonly dbName: string;
 }
 
-const legacySets = new Map<string, ReadonlyMap<string, ReadonlySet<string>>>();
+const legacySets = new WeakMap<object, ReadonlyMap<string, ReadonlySet<string>>>();
 
 /** The legacy group (ReadOnly / ReadWrite / Admin) behind a name, on versions that know them. */
 export function legacyGroupMembers(version: MilvusVersion, name: string): ReadonlySet<string> | undefined {
   const catalogue = catalogueAt(version);
-  let sets = legacySets.get(formatVersion(version));
+  let sets = legacySets.get(catalogue);
   if (!sets) {
     sets = new Map(catalogue.builtinGroups.filter((g) => g.legacy).map((g) => [g.name, new Set(g.privileges)]));
-    legacySets.set(formatVersion(version), sets);
+    legacySets.set(catalogue, sets);
   }
   return sets.get(name);
 }

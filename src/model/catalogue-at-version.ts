@@ -71,15 +71,20 @@ function build(version: MilvusVersion): VersionCatalogue {
   };
 }
 
-// Asked once per grant on every read and every engine call: built once per version.
+// Asked once per grant on every read, engine call and access check: built once per version, and
+// found by the version object itself first, so the hot path makes no key string.
 const catalogues = new Map<string, VersionCatalogue>();
+const byObject = new WeakMap<MilvusVersion, VersionCatalogue>();
 
 export function catalogueAt(version: MilvusVersion): VersionCatalogue {
+  const known = byObject.get(version);
+  if (known) return known;
   const key = formatVersion(version);
   let catalogue = catalogues.get(key);
   if (!catalogue) {
     catalogue = build(version);
     catalogues.set(key, catalogue);
   }
+  byObject.set(version, catalogue);
   return catalogue;
 }
