@@ -68,6 +68,8 @@ class AccessTracker {
       case 'updatePassword':
         return op.user === user;
       case 'createRole':
+      case 'setRoleDescription':
+      case 'setUserDescription':
         return false;
       case 'dropRole':
       case 'grant':
@@ -118,6 +120,8 @@ class AccessTracker {
         this.groups.delete(op.group);
         return;
       case 'updatePassword':
+      case 'setRoleDescription':
+      case 'setUserDescription':
         return;
     }
   }
@@ -149,10 +153,12 @@ const MANAGEMENT_PRIVILEGES = ['SelectOwnership', 'ManageOwnership'] as const;
 function objectsTouched(op: Operation): string[] {
   switch (op.kind) {
     case 'createUser':
+    case 'setUserDescription':
     case 'updatePassword':
     case 'dropUser':
       return [`user:${op.user}`];
     case 'createRole':
+    case 'setRoleDescription':
     case 'dropRole':
       return [`role:${op.role}`];
     case 'bindRole':
@@ -176,7 +182,10 @@ function callOf(op: Operation): { call: string; user?: string; role?: string } {
     case 'createUser':
       return { call: 'CreateCredential', user: op.user };
     case 'updatePassword':
+    case 'setUserDescription':
       return { call: 'UpdateCredential', user: op.user };
+    case 'setRoleDescription':
+      return { call: 'AlterRole', role: op.role };
     case 'dropUser':
       return { call: 'DeleteCredential', user: op.user };
     case 'createRole':

@@ -43,8 +43,19 @@ function finder(state: RbacState): (kind: DriftKind, name: string) => UserState 
   return (kind, name) => (kind === 'user' ? users.get(name) : kind === 'role' ? roles.get(name) : groups.get(name)) ?? null;
 }
 
+/** The policy's objects with the descriptions it sets, which the desired state keeps apart. */
+function withDescriptions(desired: DesiredState): RbacState {
+  const roles = desired.descriptions?.roles ?? {};
+  const users = desired.descriptions?.users ?? {};
+  return {
+    users: desired.state.users.map((u) => (users[u.name] !== undefined ? { ...u, description: users[u.name] } : u)),
+    roles: desired.state.roles.map((r) => (roles[r.name] !== undefined ? { ...r, description: roles[r.name] } : r)),
+    privilegeGroups: desired.state.privilegeGroups,
+  };
+}
+
 export function driftReport(plan: Plan, desired: DesiredState, live: RbacState): DriftReport {
-  const inPolicy = finder(desired.state);
+  const inPolicy = finder(withDescriptions(desired));
   const inMilvus = finder(live);
   const objects = groupChanges(plan.steps).map((change) => ({
     kind: change.kind,

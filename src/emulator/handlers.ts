@@ -92,12 +92,18 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   },
 
   CreateCredential: (req, ctx) => {
-    ctx.engine.createUser(str(req.username), decodePassword(str(req.password)));
+    ctx.engine.createUser(str(req.username), decodePassword(str(req.password)), str(req.description));
     return ok();
   },
 
   UpdateCredential: (req, ctx) => {
+    // 2.6.19+: a description without a new password changes only the description, unchecked.
+    if (ctx.engine.features.descriptions && typeof req.description === 'string' && str(req.newPassword) === '') {
+      ctx.engine.updateUserDescription(str(req.username), req.description);
+      return ok();
+    }
     ctx.engine.updatePassword(str(req.username), decodePassword(str(req.oldPassword)), decodePassword(str(req.newPassword)));
+    if (ctx.engine.features.descriptions && typeof req.description === 'string') ctx.engine.updateUserDescription(str(req.username), req.description);
     return ok();
   },
 
@@ -109,7 +115,12 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   ListCredUsers: (_req, ctx) => ({ status: successStatus(), usernames: ctx.engine.listUsers() }),
 
   CreateRole: (req, ctx) => {
-    ctx.engine.createRole(nameOf(req.entity));
+    ctx.engine.createRole(nameOf(req.entity), str(obj(req.entity)?.description));
+    return ok();
+  },
+
+  AlterRole: (req, ctx) => {
+    ctx.engine.alterRole(str(req.role_name), str(req.description));
     return ok();
   },
 
@@ -129,7 +140,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   SelectRole: (req, ctx) => {
     const withUsers = req.include_user_info === true;
     const results = ctx.engine.selectRoles(nameOf(req.role)).map((r) => ({
-      role: { name: r.name, description: '' },
+      role: { name: r.name, description: r.description },
       users: withUsers ? r.users.map((name) => ({ name })) : [],
     }));
     return { status: successStatus(), results };
@@ -140,7 +151,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     const results = ctx.engine.selectUsers(nameOf(req.user)).map((u) => ({
       user: { name: u.name },
       roles: withRoles ? u.roles.map((name) => ({ name, description: '' })) : [],
-      description: '',
+      description: u.description,
     }));
     return { status: successStatus(), results };
   },

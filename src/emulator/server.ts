@@ -119,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (isRbacError(error) && error.kind === 'Unimplemented') {
         callback({ code: GrpcStatus.UNIMPLEMENTED, details: error.message });
       } else if (isRbacError(error)) {
-        reply(method, callback, { status: { ...errorStatus(error, method) } });
+        reply(method, callback, { status: { ...errorStatus(error, method, engine.features.merrRefusals) } });
       } else {
         const message = error instanceof Error ? error.message : String(error);
         callback({ code: GrpcStatus.INTERNAL, details: `emulator bug in ${method}: ${message}` });

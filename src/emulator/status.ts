@@ -62,10 +62,15 @@ export function successStatus(): WireStatus {
   return { error_code: 'Success', reason: '', code: 0, retriable: false, detail: '', extra_info: {} };
 }
 
-export function errorStatus(error: RbacError, call: string): WireStatus {
+/**
+ * `wholeChain`: Milvus 2.6.19+ reports the error with every wrapper ("failed to check if alter
+ * role: role not exists"); earlier versions only the innermost message (merr previousLastError).
+ */
+export function errorStatus(error: RbacError, call: string, wholeChain = false): WireStatus {
   const merr = !error.typed ? undefined : error.merr ? MERR_SPECIFIC[error.merr] : MERR[error.kind];
   const code = merr?.code ?? UNEXPECTED_CODE;
-  const reason = merr ? `${error.message}: ${merr.text}${error.detail}` : error.message;
+  const message = wholeChain && error.context ? `${error.context}: ${error.message}` : error.message;
+  const reason = merr ? `${message}: ${merr.text}${error.detail}` : message;
   const callFailure = error.layer === 'coord' ? CALL_FAILURE[call] : undefined;
   // merr.Status fills `detail` with the full error text; statuses built with a legacy failure code leave it empty (measured).
   if (callFailure) return { error_code: callFailure, reason, code, retriable: false, detail: '', extra_info: {} };

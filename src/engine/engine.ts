@@ -10,6 +10,7 @@ import {
   DEFAULT_DATABASE,
   DEFAULT_NAME_LIMITS,
   DEFAULT_ROOT_PASSWORD,
+  MAX_DESCRIPTION_BYTES,
   PUBLIC_DEFAULT_GRANTS,
   PUBLIC_ROLE,
   ROOT_USER,
@@ -95,6 +96,7 @@ const NO_USER = "not found the user, maybe the user isn't existed or internal sy
 
 const OBJECT_TYPES: readonly ObjectType[] = ['Collection', 'Global', 'User'];
 
+
 export class RbacEngine {
   readonly version: MilvusVersion;
   readonly features: FeatureSet;
@@ -110,6 +112,9 @@ export class RbacEngine {
   private readonly grants = new Map<string, Map<string, GrantRecord>>();
   private readonly groups = new Map<string, Set<string>>();
   private readonly databases = new Set<string>([DEFAULT_DATABASE]);
+  /** Non-empty descriptions only (2.6.19+): Milvus answers "" for none. */
+  private readonly roleDescriptions = new Map<string, string>();
+  private readonly userDescriptions = new Map<string, string>();
   /**
    * Privilege names a loaded live state holds that the catalogue does not know for this version
    * (a newer server's, or an old leftover): the server defines them, so its calls accept them.
@@ -152,6 +157,7 @@ export class RbacEngine {
     }
     for (const role of state.roles) {
       this.roles.add(role.name);
+      if (role.description && this.features.descriptions) this.roleDescriptions.set(role.name, role.description);
       for (const g of role.grants) this.storeGrant(role.name, g, ROOT_USER);
     }
     for (const user of state.users) {
@@ -159,6 +165,7 @@ export class RbacEngine {
       if (user.name !== ROOT_USER || password !== undefined) {
         this.users.set(user.name, password === undefined ? null : hashPassword(password));
       }
+      if (user.description && this.features.descriptions) this.userDescriptions.set(user.name, user.description);
       for (const role of user.roles) {
         if (!this.roles.has(role)) throw new RbacError('NotFound', `seed: user ${user.name} is bound to unknown role ${role}`);
         this.bindingsOf(user.name).add(role);
@@ -172,8 +179,8 @@ export class RbacEngine {
   snapshot(): RbacState {
     if (this.cached) return this.cached;
     this.cached = canonicalState({
-      users: [...this.users.keys()].map((name) => ({ name, roles: [...(this.bindings.get(name) ?? [])] })),
-      roles: [...this.roles].map((name) => ({ name, grants: [...(this.grants.get(name)?.values() ?? [])].map(toGrant) })),
+      users: [...this.users.keys()].map((name) => ({ name, roles: [...(this.bindings.get(name) ?? [])], description: this.userDescriptions.get(name) ?? '' })),
+      roles: [...this.roles].map((name) => ({ name, grants: [...(this.grants.get(name)?.values() ?? [])].map(toGrant), description: this.roleDescriptions.get(name) ?? '' })),
       privilegeGroups: [...this.groups].map(([name, privileges]) => ({ name, privileges: [...privileges] })),
     });
     return this.cached;
@@ -206,20 +213,20 @@ export class RbacEngine {
   }
 
   /** SelectUser: unknown names give an empty list, as Milvus does. */
-  selectUsers(name?: string): { name: string; roles: string[] }[] {
+  selectUsers(name?: string): { name: string; roles: string[]; description: string }[] {
     const names = name === undefined || name === '' ? this.listUsers() : this.users.has(name) ? [name] : [];
-    return names.map((n) => ({ name: n, roles: [...this.rolesOf(n)] }));
+    return names.map((n) => ({ name: n, roles: [...this.rolesOf(n)], description: this.userDescriptions.get(n) ?? '' }));
   }
 
   /** SelectRole: unknown names give an empty list, as Milvus does. */
-  selectRoles(name?: string): { name: string; users: string[] }[] {
+  selectRoles(name?: string): { name: string; users: string[]; description: string }[] {
     const names = name === undefined || name === '' ? sortedUnique(this.roles) : this.roles.has(name) ? [name] : [];
     // One pass over the bindings, not one per role: a full SelectRole is a single RPC at any size.
     const usersOf = new Map<string, string[]>(names.map((role) => [role, []]));
     for (const user of this.listUsers()) {
       for (const role of this.bindings.get(user) ?? []) usersOf.get(role)?.push(user);
     }
-    return names.map((role) => ({ name: role, users: usersOf.get(role) ?? [] }));
+    return names.map((role) => ({ name: role, users: usersOf.get(role) ?? [], description: this.roleDescriptions.get(role) ?? '' }));
   }
 
   authenticate(user: string, password: string): boolean {
@@ -249,15 +256,50 @@ export class RbacEngine {
 
   // ---------------------------------------------------------------- users
 
-  createUser(rawName: string, password: string | undefined): void {
+  createUser(rawName: string, password: string | undefined, description = ''): void {
     this.touch();
     const name = this.userName(rawName);
     if (password !== undefined) this.checkNewPassword(password);
+    if (description && this.features.descriptions) this.checkUserDescription(description);
     if (this.users.has(name)) throw new RbacError('AlreadyExists', `user already exists: ${name}`, { layer: 'coord' });
     if (this.users.size >= this.limits.maxUsers) {
       throw new RbacError('QuotaExceeded', 'unable to add user because the number of users has reached the limit');
     }
     this.users.set(name, password === undefined ? null : hashPassword(password));
+    // Before 2.6.19 the field is not in the server's protocol and is dropped unread.
+    if (description && this.features.descriptions) this.userDescriptions.set(name, description);
+  }
+
+  /**
+   * UpdateCredential carrying only a description (2.6.19+): no password check. An unknown user is
+   * refused; an empty description clears it.
+   */
+  updateUserDescription(rawName: string, description: string): void {
+    this.touch();
+    const name = this.userName(rawName);
+    this.checkUserDescription(description);
+    if (!this.users.has(name)) throw new RbacError('NotFound', 'user not found', { layer: 'coord', context: 'failed to check if update credential' });
+    if (description) this.userDescriptions.set(name, description);
+    else this.userDescriptions.delete(name);
+  }
+
+  private checkUserDescription(description: string): void {
+    const length = Buffer.byteLength(description, 'utf8');
+    if (length > MAX_DESCRIPTION_BYTES) {
+      throw new RbacError(
+        'ParameterInvalid',
+        `invalid user description with length ${length}, the length of user description must be less than or equal to ${MAX_DESCRIPTION_BYTES}`,
+      );
+    }
+  }
+
+  private checkRoleDescription(description: string): void {
+    const length = Buffer.byteLength(description, 'utf8');
+    if (length > MAX_DESCRIPTION_BYTES) {
+      throw new RbacError('ParameterInvalid', 'the length of role description must be not greater than limit', {
+        detail: `[${length} out of range 0 <= value <= ${MAX_DESCRIPTION_BYTES}]`,
+      });
+    }
   }
 
   /**
@@ -280,6 +322,7 @@ export class RbacEngine {
     const name = this.userName(rawName);
     if (name === ROOT_USER) throw new RbacError('ProtectedObject', 'root user cannot be deleted');
     this.users.delete(name);
+    this.userDescriptions.delete(name);
     this.bindings.delete(name);
   }
 
@@ -296,14 +339,28 @@ export class RbacEngine {
 
   // ---------------------------------------------------------------- roles
 
-  createRole(rawName: string): void {
+  createRole(rawName: string, description = ''): void {
     this.touch();
     const name = this.roleName(rawName);
+    if (description && this.features.descriptions) this.checkRoleDescription(description);
     if (this.roles.has(name)) throw new RbacError('AlreadyExists', `role [name:"${name}"] already exists`);
     if (this.roles.size >= this.limits.maxRoles) {
       throw new RbacError('QuotaExceeded', 'unable to create role because the number of roles has reached the limit');
     }
     this.roles.add(name);
+    if (description && this.features.descriptions) this.roleDescriptions.set(name, description);
+  }
+
+  /** AlterRole (2.6.19+): replaces the description; an empty one clears it. */
+  alterRole(rawName: string, description: string): void {
+    this.touch();
+    this.requireFeature(this.features.descriptions, 'AlterRole');
+    const name = this.roleName(rawName);
+    if (isDefaultRole(name)) throw new RbacError('ProtectedObject', `the role[${name}] is a default role, which can't be altered`);
+    this.checkRoleDescription(description);
+    if (!this.roles.has(name)) throw new RbacError('NotFound', 'role not exists', { layer: 'coord', context: 'failed to check if alter role' });
+    if (description) this.roleDescriptions.set(name, description);
+    else this.roleDescriptions.delete(name);
   }
 
   /**
@@ -326,6 +383,7 @@ export class RbacEngine {
     }
     if (honoursForce) this.grants.delete(name);
     this.roles.delete(name);
+    this.roleDescriptions.delete(name);
     for (const roles of this.bindings.values()) roles.delete(name);
   }
 
@@ -669,6 +727,10 @@ export class RbacEngine {
         return this.dropPrivilegeGroup(op.group);
       case 'createRole':
         return this.createRole(op.role);
+      case 'setRoleDescription':
+        return this.alterRole(op.role, op.description);
+      case 'setUserDescription':
+        return this.updateUserDescription(op.user, op.description);
       case 'dropRole':
         return this.dropRole(op.role, false);
       case 'grant':
@@ -707,6 +769,8 @@ export class RbacEngine {
       case 'BackupRBAC':
       case 'RestoreRBAC':
         return this.features.backupRbac;
+      case 'AlterRole':
+        return this.features.descriptions;
       default:
         return true;
     }

@@ -46,6 +46,11 @@ export interface RbacErrorOptions {
   readonly typed?: boolean;
   /** A more specific merr error than the kind implies, e.g. DatabaseNameInvalid (code 802). */
   readonly merr?: 'DatabaseNameInvalid';
+  /**
+   * The root coordinator's wrapper around the message (`failed to check if alter role`): from
+   * 2.6.19 the reason carries the whole chain, before that only the innermost message.
+   */
+  readonly context?: string;
 }
 
 export class RbacError extends Error {
@@ -55,6 +60,7 @@ export class RbacError extends Error {
   readonly privilege: string | undefined;
   readonly typed: boolean;
   readonly merr: 'DatabaseNameInvalid' | undefined;
+  readonly context: string | undefined;
 
   /** `message` is Milvus's own text for the failure, without any merr suffix. */
   constructor(kind: RbacErrorKind, message: string, options: RbacErrorOptions = {}) {
@@ -66,6 +72,7 @@ export class RbacError extends Error {
     this.privilege = options.privilege;
     this.typed = options.typed ?? this.layer === 'proxy';
     this.merr = options.merr;
+    this.context = options.context;
   }
 }
 

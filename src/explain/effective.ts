@@ -1,8 +1,10 @@
 import type { AccessIndex, AccessQuery } from '../model/access.js';
 import { legacyGroupMembers } from '../model/access-policies.js';
 import type { ExpandedPolicy } from '../model/access-policies.js';
-import { ALL_PRIVILEGE, ANY, PRIVILEGES, findPrivilege } from '../model/catalogue.js';
+import { ALL_PRIVILEGE, ANY, PRIVILEGES, findPrivilege, isBuiltinGroupName, objectTypeOf } from '../model/catalogue.js';
 import type { Grant, ObjectType } from '../model/types.js';
+import { describeGroupDifference, serverGroupDifferences } from './server-groups.js';
+import type { BuiltinGroupDifference } from './server-groups.js';
 
 /**
  * Everything one user may do, spelt out privilege by privilege: each grant of each of the user's
@@ -43,11 +45,37 @@ export interface EffectiveAccess {
   readonly roles: readonly string[];
   readonly entries: readonly EffectiveEntry[];
   readonly ineffective: readonly IneffectiveGrant[];
+  /**
+   * Built-in groups whose members, as the live server lists them, are not the catalogue's (the
+   * entries follow the server). Present only when there is a difference.
+   */
+  readonly builtinGroupDifferences?: readonly BuiltinGroupDifference[];
+  /** Things a reader should know about how the answer was reached; present only when there are some. */
+  readonly notes?: readonly string[];
 }
 
 const SINGLE_PRIVILEGES = PRIVILEGES.filter((p) => p.name !== ALL_PRIVILEGE);
 
 type Expansion = { entries: Omit<EffectiveEntry, 'role'>[]; reason: string | null };
+
+/**
+ * Whether the policy is a member the server itself listed for the built-in group it came through.
+ * The server knows such a name even when the catalogue does not (a newer release, a milvus.yaml
+ * override), so it is carried by name instead of being reported as matching nothing.
+ */
+function listedByServer(index: AccessIndex, policy: ExpandedPolicy): boolean {
+  const group = policy.via.length === 1 ? policy.via[0] : undefined;
+  if (group === undefined || !isBuiltinGroupName(group)) return false;
+  return index.builtinGroups?.get(group)?.includes(policy.privilege) ?? false;
+}
+
+/** Single privileges of a legacy group, catalogue order, then names only the server's list has. */
+function legacyMembers(index: AccessIndex, group: string, members: ReadonlySet<string>): { name: string; objectType: ObjectType }[] {
+  const known = SINGLE_PRIVILEGES.filter((p) => members.has(p.name));
+  if (!index.builtinGroups?.has(group)) return known;
+  const unknown = [...members].filter((name) => !findPrivilege(name)).map((name) => ({ name, objectType: objectTypeOf(name) }));
+  return [...known, ...unknown];
+}
 
 function expandPolicy(index: AccessIndex, policy: ExpandedPolicy): Expansion {
   const base = { grant: policy.grant, alsoUnnamedRequests: false };
@@ -62,14 +90,14 @@ function expandPolicy(index: AccessIndex, policy: ExpandedPolicy): Expansion {
     }));
     return { entries, reason: null };
   }
-  const legacy = legacyGroupMembers(index.version, policy.privilege);
+  const legacy = legacyGroupMembers(index.version, policy.privilege, index.builtinGroups);
   if (policy.privilege === ALL_PRIVILEGE || legacy) {
     // The proxy compares databases literally for these (dbMatch), so db `*` matches no request.
     if (policy.dbName === ANY) {
       return { entries: [], reason: `${policy.privilege} only takes effect in the database it is granted in; db \`*\` matches no request` };
     }
     const scoped = legacy !== undefined && policy.privilege !== 'Admin';
-    const members = legacy ? SINGLE_PRIVILEGES.filter((p) => legacy.has(p.name)) : SINGLE_PRIVILEGES;
+    const members = legacy ? legacyMembers(index, policy.privilege, legacy) : SINGLE_PRIVILEGES;
     const entries = members.map((p) => ({
       ...base,
       privilege: p.name,
@@ -82,6 +110,10 @@ function expandPolicy(index: AccessIndex, policy: ExpandedPolicy): Expansion {
     return { entries, reason: null };
   }
   const info = findPrivilege(policy.privilege);
+  if (!info && listedByServer(index, policy)) {
+    const entry = { ...base, privilege: policy.privilege, objectType: policy.objectType, dbName: policy.dbName, objectName: policy.objectName, via: policy.via };
+    return { entries: [entry], reason: null };
+  }
   if (!info) {
     const what = policy.via.length > 0 ? `${policy.privilege} inside ${policy.via.join(' > ')}` : policy.privilege;
     return { entries: [], reason: `${what} is not a privilege this Milvus version expands or matches` };
@@ -137,7 +169,10 @@ export function effectiveAccess(index: AccessIndex, user: string): EffectiveAcce
       if ((producedBy.get(grant) ?? 0) === 0) ineffective.push({ role, grant, via: why.via, reason: why.reason });
     }
   }
-  return { user, unconditional: index.unconditionalReason(user), roles, entries, ineffective };
+  const access: EffectiveAccess = { user, unconditional: index.unconditionalReason(user), roles, entries, ineffective };
+  const differences = serverGroupDifferences(index);
+  if (differences.length === 0) return access;
+  return { ...access, builtinGroupDifferences: differences, notes: differences.map(describeGroupDifference) };
 }
 
 /** Whether an entry admits a request: the reading contract of {@link EffectiveEntry}. */

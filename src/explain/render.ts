@@ -69,6 +69,8 @@ function ineffectiveLine(i: IneffectiveGrant): string {
 export function renderExplainText(access: EffectiveAccess): string {
   const out: string[] = [];
   out.push(`user ${access.user}; roles: ${access.roles.join(', ')}`);
+  // Notes qualify everything below them, so they come before the listing, not after it.
+  out.push(...(access.notes ?? []));
   const unconditional = unconditionalText(access);
   if (unconditional) out.push(unconditional);
   const lines = groupEntries(access.entries);
@@ -104,12 +106,16 @@ export function explainJson(access: EffectiveAccess): object {
     roles: access.roles,
     privileges: groupEntries(access.entries),
     ineffective: access.ineffective,
+    // Only when there is something to say, so answers from a policy keep their shape.
+    ...(access.builtinGroupDifferences ? { builtinGroupDifferences: access.builtinGroupDifferences } : {}),
+    ...(access.notes ? { notes: access.notes } : {}),
   };
 }
 
 export function renderWhoCanText(answer: WhoCanAnswer): string {
   const q = answer.query;
   const out: string[] = [`who can ${q.privilege} on ${q.objectType} ${q.objectName} in db ${q.dbName}:`];
+  out.push(...(answer.notes ?? []));
   out.push(`users (${answer.users.length}):`);
   for (const u of [...answer.users].sort((a, b) => byText(a.user, b.user))) {
     if (u.because === 'root') out.push(`  ${u.user}  (root user: always allowed)`);

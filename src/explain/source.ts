@@ -1,8 +1,9 @@
 import type { ConnectionFlags } from '../milvus/connection-settings.js';
+import type { BuiltinGroupMembers } from '../model/access-policies.js';
 import type { Diagnostic } from '../policy/diagnostics.js';
 import type { RbacState } from '../model/types.js';
 import type { MilvusVersion } from '../model/versions.js';
-import { parseMilvusVersion } from '../model/versions.js';
+import { formatVersion, parseMilvusVersion } from '../model/versions.js';
 import { NEWEST_RULES_VERSION } from '../model/access.js';
 
 /**
@@ -16,6 +17,13 @@ export interface ExplainSource {
   /** Whose rules decide: the live server's version, or the one asked for. */
   readonly version: MilvusVersion;
   readonly origin: string;
+  /**
+   * Built-in group members as a live server lists them (absent for a policy, or a server without
+   * privilege groups): access follows them instead of the catalogue (AccessIndex).
+   */
+  readonly builtinGroups?: BuiltinGroupMembers;
+  /** Things to tell the reader about this source, shown with every answer. */
+  readonly notes?: readonly string[];
 }
 
 export type SourceResult =
@@ -47,11 +55,28 @@ export async function sourceFromPolicy(files: readonly string[], milvusVersion?:
 }
 
 export async function sourceFromLive(flags: ConnectionFlags): Promise<ExplainSource> {
-  const { connect, connectionOptionsFromEnv, readLiveState } = await import('../milvus/index.js');
+  const { connect, connectionOptionsFromEnv, isMilvusCallError, readLiveState } = await import('../milvus/index.js');
+  const { readBuiltinGroups } = await import('../milvus/read-builtin-groups.js');
   const connection = await connect(connectionOptionsFromEnv(flags));
   try {
-    const read = await readLiveState(connection);
-    return { state: read.state, version: read.version, origin: `Milvus ${read.versionString} at ${read.address}` };
+    // The state is read and in hand even when the groups cannot be listed (a user without the
+    // ListPrivilegeGroups privilege on the BackupRBAC path): then the catalogue decides, and we say so.
+    const groups = readBuiltinGroups(connection).then(
+      (builtinGroups) => ({ builtinGroups, notes: [] as string[] }),
+      (error: unknown) => {
+        if (!isMilvusCallError(error)) throw error;
+        const note = `Note: could not list the server's built-in privilege groups (${error.reason}); effective access uses the tool's lists for Milvus ${formatVersion(connection.version)}`;
+        return { builtinGroups: undefined, notes: [note] };
+      },
+    );
+    const [read, { builtinGroups, notes }] = await Promise.all([readLiveState(connection), groups]);
+    return {
+      state: read.state,
+      version: read.version,
+      origin: `Milvus ${read.versionString} at ${read.address}`,
+      ...(builtinGroups ? { builtinGroups } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
+    };
   } finally {
     await connection.close();
   }

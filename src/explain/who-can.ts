@@ -1,5 +1,7 @@
 import type { AccessIndex, AccessPath, AccessQuery } from '../model/access.js';
 import { ADMIN_ROLE, ROOT_USER } from '../model/names.js';
+import { describeGroupDifference, serverGroupDifferences } from './server-groups.js';
+import type { BuiltinGroupDifference } from './server-groups.js';
 
 /** Who holds one privilege on one object, and through what. */
 
@@ -21,6 +23,10 @@ export interface WhoCanAnswer {
   readonly query: AccessQuery;
   readonly users: readonly UserAnswer[];
   readonly roles: readonly RoleAnswer[];
+  /** As EffectiveAccess.builtinGroupDifferences: present only when the server's lists differ. */
+  readonly builtinGroupDifferences?: readonly BuiltinGroupDifference[];
+  /** As EffectiveAccess.notes: present only when there are some. */
+  readonly notes?: readonly string[];
 }
 
 export function whoCan(index: AccessIndex, query: AccessQuery): WhoCanAnswer {
@@ -42,5 +48,7 @@ export function whoCan(index: AccessIndex, query: AccessQuery): WhoCanAnswer {
     const paths = index.rolePaths(role, query);
     if (paths.length > 0) roles.push({ role, unconditional: false, paths });
   }
-  return { query, users, roles };
+  const differences = serverGroupDifferences(index);
+  if (differences.length === 0) return { query, users, roles };
+  return { query, users, roles, builtinGroupDifferences: differences, notes: differences.map(describeGroupDifference) };
 }

@@ -74,7 +74,7 @@ async function exportWith(conn: MilvusConnection, options: RunExportOptions): Pr
     const exists = await access(options.out).then(() => true, () => false);
     if (exists) return failure(`Error: ${options.out} already exists: pass --force to replace it, or choose another --out`);
   }
-  const live = await readLiveState(conn);
+  const live = await readLiveState(conn, { userDescriptions: 'all' });
   let selected: SelectedForExport;
   try {
     selected = selectForExport(live.state, options.selection);

@@ -115,8 +115,12 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
 
   const desiredUsers: Record<string, DesiredUser> = {};
   for (const user of state.users) desiredUsers[user.name] = { updatePassword: false, protect: user.name === ROOT_USER };
+  // The server's descriptions become the policy's: exported, they are owned from then on.
+  const describedRoles = Object.fromEntries(state.roles.filter((r) => r.description).map((r) => [r.name, r.description as string]));
+  const describedUsers = Object.fromEntries(state.users.filter((u) => u.description).map((u) => [u.name, u.description as string]));
+  const descriptions = Object.keys(describedRoles).length + Object.keys(describedUsers).length > 0 ? { descriptions: { roles: describedRoles, users: describedUsers } } : {};
   return {
-    desired: { state, users: desiredUsers, protectedRoles: [], protectedPrivilegeGroups: [], scope, databases: [] },
+    desired: { state, users: desiredUsers, protectedRoles: [], protectedPrivilegeGroups: [], scope, databases: [], ...descriptions },
     partial,
     notes,
     externalGroups: live.privilegeGroups.filter((g) => externalGroups.has(g.name)),

@@ -16,6 +16,10 @@ export function describeOperation(op: Operation): string {
       return `add ${op.privileges.join(', ')} to privilege group ${op.group}`;
     case 'createRole':
       return `create role ${op.role}`;
+    case 'setRoleDescription':
+      return `set the description of role ${op.role} to ${JSON.stringify(op.description)}`;
+    case 'setUserDescription':
+      return `set the description of user ${op.user} to ${JSON.stringify(op.description)}`;
     case 'grant':
       return `grant ${op.grant.privilege} on ${describeGrantTarget(op.grant)} to role ${op.role} (${op.form})`;
     case 'createUser':

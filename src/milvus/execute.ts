@@ -50,6 +50,11 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
       return client.dropPrivilegeGroup({ group_name: op.group });
     case 'createRole':
       return client.createRole({ roleName: op.role });
+    case 'setRoleDescription':
+      return client.alterRole({ roleName: op.role, description: op.description });
+    case 'setUserDescription':
+      // Milvus 2.6.19+ takes a description without a password change (no old password needed).
+      return client.updateUser({ username: op.user, description: op.description });
     case 'dropRole':
       return client.dropRole({ roleName: op.role });
     case 'grant':

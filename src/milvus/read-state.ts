@@ -29,6 +29,11 @@ export interface ReadOptions {
    * that does not exist (or was dropped) are still stored and still count.
    */
   readonly databases?: readonly string[];
+  /**
+   * Users whose description to read (Milvus 2.6.19+), or `all`: ListCredUsers returns names only,
+   * so each costs one SelectUser. Role descriptions come with SelectRole at no cost.
+   */
+  readonly userDescriptions?: readonly string[] | 'all';
 }
 
 export interface LiveStateRead {
@@ -104,6 +109,8 @@ class StateBuilder {
   readonly users = new Map<string, Set<string>>();
   readonly roles = new Map<string, Grant[]>();
   readonly groups = new Map<string, Set<string>>();
+  readonly roleDescriptions = new Map<string, string>();
+  readonly userDescriptions = new Map<string, string>();
   readonly warnings: string[] = [];
   private rawGrants: (RawGrant & { role: string })[] = [];
 
@@ -142,8 +149,8 @@ class StateBuilder {
       this.roles.get(raw.role)?.push(grant);
     }
     return canonicalState({
-      users: [...this.users].map(([name, roles]) => ({ name, roles: [...roles] })),
-      roles: [...this.roles].map(([name, grants]) => ({ name, grants })),
+      users: [...this.users].map(([name, roles]) => ({ name, roles: [...roles], description: this.userDescriptions.get(name) ?? '' })),
+      roles: [...this.roles].map(([name, grants]) => ({ name, grants, description: this.roleDescriptions.get(name) ?? '' })),
       privilegeGroups: [...this.groups].map(([name, privileges]) => ({
         name,
         privileges: [...privileges].map((p) => apiPrivilegeName(p, customGroups)),
@@ -180,8 +187,17 @@ async function readUsersAndBindings(client: MilvusClient, counter: CallCounter, 
     const role = result.role?.name;
     if (!role) continue;
     builder.addRole(role);
+    if (result.role?.description) builder.roleDescriptions.set(role, result.role.description);
     for (const user of result.users ?? []) if (user.name) builder.bind(user.name, role);
   }
+}
+
+async function readUserDescription(client: MilvusClient, counter: CallCounter, user: string): Promise<string> {
+  const label = `SelectUser user=${user}`;
+  const response = await counter.call(label, () => client.describeUser({ username: user }));
+  checkResponse(response, label);
+  const result = (response.results ?? [])[0] as { description?: string } | undefined;
+  return result?.description ?? '';
 }
 
 async function readCustomGroups(client: MilvusClient, counter: CallCounter, builder: StateBuilder): Promise<void> {
@@ -252,6 +268,14 @@ export async function readLiveState(conn: MilvusConnection, options: ReadOptions
       const lists = await mapWithConcurrency(pairs, concurrency, ({ role, db }) => selectGrants(client, counter, role, db));
       for (const list of lists) builder.addGrantEntities(list);
     }
+  }
+
+  if (features.descriptions && options.userDescriptions) {
+    const wanted = options.userDescriptions === 'all' ? [...builder.users.keys()] : options.userDescriptions.filter((u) => builder.users.has(u));
+    const found = await mapWithConcurrency(wanted, concurrency, (user) => readUserDescription(client, counter, user));
+    wanted.forEach((user, i) => {
+      if (found[i]) builder.userDescriptions.set(user, found[i] as string);
+    });
   }
 
   const state = builder.build();

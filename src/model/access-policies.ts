@@ -41,6 +41,15 @@ export interface ExpandedPolicy {
   readonly via: readonly string[];
 }
 
+/**
+ * Built-in group members as one server lists them (ListPrivilegeGroups), by group name. Operators
+ * can change the nine v2 groups in milvus.yaml (common.security.rbac.<level>.<kind>.privileges) and
+ * releases change them, so a live server's own lists beat the catalogue's. A group the map does
+ * not name keeps the catalogue's members; names the catalogue does not know as built-in at the
+ * version are ignored (they are not groups there).
+ */
+export type BuiltinGroupMembers = ReadonlyMap<string, readonly string[]>;
+
 export interface PolicyTarget {
   readonly privilege: string;
   readonly objectType: ObjectType;
@@ -49,16 +58,35 @@ export interface PolicyTarget {
 }
 
 const legacySets = new WeakMap<object, ReadonlyMap<string, ReadonlySet<string>>>();
+// Sets of a server's legacy lists, built once per override map: matchPolicy asks on every check.
+const overrideSets = new WeakMap<BuiltinGroupMembers, Map<string, ReadonlySet<string>>>();
 
-/** The legacy group (ReadOnly / ReadWrite / Admin) behind a name, on versions that know them. */
-export function legacyGroupMembers(version: MilvusVersion, name: string): ReadonlySet<string> | undefined {
+/**
+ * The legacy group (ReadOnly / ReadWrite / Admin) behind a name, on versions that know them; with
+ * `builtinGroups`, the server's members of the groups it lists.
+ */
+export function legacyGroupMembers(version: MilvusVersion, name: string, builtinGroups?: BuiltinGroupMembers): ReadonlySet<string> | undefined {
   const catalogue = catalogueAt(version);
   let sets = legacySets.get(catalogue);
   if (!sets) {
     sets = new Map(catalogue.builtinGroups.filter((g) => g.legacy).map((g) => [g.name, new Set(g.privileges)]));
     legacySets.set(catalogue, sets);
   }
-  return sets.get(name);
+  const known = sets.get(name);
+  if (!known || !builtinGroups) return known;
+  const listed = builtinGroups.get(name);
+  if (!listed) return known;
+  let cached = overrideSets.get(builtinGroups);
+  if (!cached) {
+    cached = new Map();
+    overrideSets.set(builtinGroups, cached);
+  }
+  let set = cached.get(name);
+  if (!set) {
+    set = new Set(listed);
+    cached.set(name, set);
+  }
+  return set;
 }
 
 /** Members of a group the proxy expands (custom groups, built-in v2 groups), or undefined. */
@@ -66,10 +94,14 @@ export function expandableGroupMembers(
   version: MilvusVersion,
   customGroups: ReadonlyMap<string, readonly string[]>,
   name: string,
+  builtinGroups?: BuiltinGroupMembers,
 ): readonly string[] | undefined {
   if (!featuresOf(version).privilegeGroups) return undefined;
+  const custom = customGroups.get(name);
+  if (custom) return custom;
   const builtin = catalogueAt(version).builtinGroup(name);
-  return customGroups.get(name) ?? (builtin && !builtin.legacy ? builtin.privileges : undefined);
+  if (!builtin || builtin.legacy) return undefined;
+  return builtinGroups?.get(name) ?? builtin.privileges;
 }
 
 export function customGroupMap(groups: readonly PrivilegeGroupState[]): Map<string, readonly string[]> {
@@ -88,13 +120,14 @@ function retyped(privilege: string, grant: Grant, via: readonly string[]): Expan
   };
 }
 
-/** The policies one stored grant becomes in the proxy's cache. */
+/** The policies one stored grant becomes in the proxy's cache (built-in groups: see {@link BuiltinGroupMembers}). */
 export function expandGrant(
   version: MilvusVersion,
   customGroups: ReadonlyMap<string, readonly string[]>,
   grant: Grant,
+  builtinGroups?: BuiltinGroupMembers,
 ): ExpandedPolicy[] {
-  const policies = expandStoredGrant(version, customGroups, grant);
+  const policies = expandStoredGrant(version, customGroups, grant, builtinGroups);
   return featuresOf(version).relatedPrivileges ? withRelated(policies) : policies;
 }
 
@@ -102,11 +135,12 @@ function expandStoredGrant(
   version: MilvusVersion,
   customGroups: ReadonlyMap<string, readonly string[]>,
   grant: Grant,
+  builtinGroups: BuiltinGroupMembers | undefined,
 ): ExpandedPolicy[] {
   if (!featuresOf(version).privilegeGroups) {
     return [{ ...grant, grant, via: [] }];
   }
-  const members = expandableGroupMembers(version, customGroups, grant.privilege);
+  const members = expandableGroupMembers(version, customGroups, grant.privilege, builtinGroups);
   // An existing but empty group expands to nothing: the grant gives no access at all.
   if (members) return members.map((m) => retyped(m, grant, [grant.privilege]));
   return [retyped(grant.privilege, grant, [])];
@@ -136,7 +170,12 @@ export interface PolicyMatch {
 }
 
 /** Whether one policy admits one request, and through what; null when it does not. */
-export function matchPolicy(version: MilvusVersion, policy: ExpandedPolicy, target: PolicyTarget): PolicyMatch | null {
+export function matchPolicy(
+  version: MilvusVersion,
+  policy: ExpandedPolicy,
+  target: PolicyTarget,
+  builtinGroups?: BuiltinGroupMembers,
+): PolicyMatch | null {
   const sameDb = policy.dbName === target.dbName;
   if (
     policy.objectType === target.objectType &&
@@ -148,7 +187,7 @@ export function matchPolicy(version: MilvusVersion, policy: ExpandedPolicy, targ
   }
   if (!sameDb) return null;
   if (policy.privilege === ALL_PRIVILEGE) return { matchedThrough: ALL_PRIVILEGE };
-  const legacy = legacyGroupMembers(version, policy.privilege);
+  const legacy = legacyGroupMembers(version, policy.privilege, builtinGroups);
   if (!legacy || !legacy.has(target.privilege)) return null;
   if (policy.privilege !== 'Admin') {
     const objectsMatch = policy.objectName === ANY || target.objectName === ANY || policy.objectName === target.objectName;

@@ -1,5 +1,5 @@
 import { customGroupMap, expandGrant, matchPolicy } from './access-policies.js';
-import type { ExpandedPolicy } from './access-policies.js';
+import type { BuiltinGroupMembers, ExpandedPolicy } from './access-policies.js';
 import { grantKey } from './canonical.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from './names.js';
 import type { Grant, ObjectType, RbacState } from './types.js';
@@ -62,9 +62,14 @@ export class AccessIndex {
   private readonly expanded = new Map<string, readonly ExpandedPolicy[]>();
   private readonly customGroups: ReadonlyMap<string, readonly string[]>;
 
+  /**
+   * @param builtinGroups built-in group members as the server lists them, when read live; groups
+   *   it does not name (and every group when absent) keep the catalogue's members for `version`.
+   */
   constructor(
     readonly state: RbacState,
     readonly version: MilvusVersion = NEWEST_RULES_VERSION,
+    readonly builtinGroups?: BuiltinGroupMembers,
   ) {
     for (const u of state.users) this.rolesByUser.set(u.name, [...(this.rolesByUser.get(u.name) ?? []), ...u.roles]);
     for (const r of state.roles) this.grantsByRole.set(r.name, [...(this.grantsByRole.get(r.name) ?? []), ...r.grants]);
@@ -85,15 +90,15 @@ export class AccessIndex {
   policiesOf(role: string): readonly ExpandedPolicy[] {
     let policies = this.expanded.get(role);
     if (!policies) {
-      policies = (this.grantsByRole.get(role) ?? []).flatMap((g) => expandGrant(this.version, this.customGroups, g));
+      policies = (this.grantsByRole.get(role) ?? []).flatMap((g) => expandGrant(this.version, this.customGroups, g, this.builtinGroups));
       this.expanded.set(role, policies);
     }
     return policies;
   }
 
-  /** One grant as the proxy's policies, under this index's version and custom groups. */
+  /** One grant as the proxy's policies, under this index's version, custom and built-in groups. */
   expandGrant(grant: Grant): ExpandedPolicy[] {
-    return expandGrant(this.version, this.customGroups, grant);
+    return expandGrant(this.version, this.customGroups, grant, this.builtinGroups);
   }
 
   rolePolicies(user: string): RolePolicies[] {
@@ -110,7 +115,7 @@ export class AccessIndex {
     const out: AccessPath[] = [];
     const seen = new Set<string>();
     for (const policy of this.policiesOf(role)) {
-      const match = matchPolicy(this.version, policy, query);
+      const match = matchPolicy(this.version, policy, query, this.builtinGroups);
       if (!match) continue;
       const via = match.matchedThrough === null ? policy.via : [...policy.via, match.matchedThrough];
       const key = `${grantKey(policy.grant)}\u0000${via.join('\u0000')}`;
@@ -137,7 +142,7 @@ export class AccessIndex {
     if (query.objectType === 'User' && query.objectName === user) return { allowed: true, because: 'self' };
     for (const { role, policies } of this.rolePolicies(user)) {
       for (const policy of policies) {
-        const match = matchPolicy(this.version, policy, query);
+        const match = matchPolicy(this.version, policy, query, this.builtinGroups);
         if (!match) continue;
         const via = match.matchedThrough === null ? policy.via : [...policy.via, match.matchedThrough];
         return { allowed: true, because: 'grant', role, grant: policy.grant, via };
@@ -234,6 +239,7 @@ export function requirementOf(call: string, subject: CallSubject, caller: string
       return null;
     case 'CreateCredential':
     case 'CreateRole':
+    case 'AlterRole':
       return GLOBAL('CreateOwnership');
     case 'DeleteCredential':
     case 'DropRole':

@@ -47,12 +47,13 @@ export function canonicalGrants(grants: Iterable<Grant>): Grant[] {
   return withoutImpliedGrants([...unique.values()]).sort(compareGrants);
 }
 
+// An empty description is no description: Milvus returns "" for one never set.
 function canonicalUser(u: UserState): UserState {
-  return { name: u.name, roles: sortedUnique(u.roles) };
+  return u.description ? { name: u.name, roles: sortedUnique(u.roles), description: u.description } : { name: u.name, roles: sortedUnique(u.roles) };
 }
 
 function canonicalRole(r: RoleState): RoleState {
-  return { name: r.name, grants: canonicalGrants(r.grants) };
+  return r.description ? { name: r.name, grants: canonicalGrants(r.grants), description: r.description } : { name: r.name, grants: canonicalGrants(r.grants) };
 }
 
 function canonicalGroup(g: PrivilegeGroupState): PrivilegeGroupState {
@@ -71,8 +72,8 @@ function byName<T extends { readonly name: string }>(items: Iterable<T>, merge: 
 /** Sorts every list, removes duplicates, and merges entries that share a name. */
 export function canonicalState(state: RbacState): RbacState {
   return {
-    users: byName(state.users, (a, b) => ({ name: a.name, roles: [...a.roles, ...b.roles] })).map(canonicalUser),
-    roles: byName(state.roles, (a, b) => ({ name: a.name, grants: [...a.grants, ...b.grants] })).map(canonicalRole),
+    users: byName(state.users, (a, b) => ({ ...b, ...a, roles: [...a.roles, ...b.roles] })).map(canonicalUser),
+    roles: byName(state.roles, (a, b) => ({ ...b, ...a, grants: [...a.grants, ...b.grants] })).map(canonicalRole),
     privilegeGroups: byName(state.privilegeGroups, (a, b) => ({
       name: a.name,
       privileges: [...a.privileges, ...b.privileges],

@@ -41,4 +41,14 @@ export interface DesiredState {
   readonly databases: readonly string[];
   /** The target's raised limits the policy declares (`target.limits`); Milvus's defaults otherwise. */
   readonly limits?: Partial<ObjectLimits>;
+  /**
+   * Descriptions the policy sets (Milvus 2.6.19+), by role and by user name; "" clears one. A
+   * role or user the policy gives no description keeps whatever the server has.
+   */
+  readonly descriptions?: ManagedDescriptions;
+}
+
+export interface ManagedDescriptions {
+  readonly roles: Readonly<Record<string, string>>;
+  readonly users: Readonly<Record<string, string>>;
 }

@@ -8,6 +8,9 @@
 
 import type { Grant } from './types.js';
 
+/** proxy.maxRoleDescriptionLength / maxUserDescriptionLength defaults (Milvus 2.6.19+), in bytes. */
+export const MAX_DESCRIPTION_BYTES = 1024;
+
 export interface NameLimits {
   /** proxy.maxUsernameLength */
   readonly maxUsernameLength: number;

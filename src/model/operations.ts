@@ -15,8 +15,10 @@ export type Operation =
   | { readonly kind: 'createPrivilegeGroup'; readonly group: string }
   | { readonly kind: 'addPrivilegesToGroup'; readonly group: string; readonly privileges: readonly string[] }
   | { readonly kind: 'createRole'; readonly role: string }
+  | { readonly kind: 'setRoleDescription'; readonly role: string; readonly description: string }
   | { readonly kind: 'grant'; readonly role: string; readonly grant: Grant; readonly form: GrantForm }
   | { readonly kind: 'createUser'; readonly user: string; readonly password: PasswordSource }
+  | { readonly kind: 'setUserDescription'; readonly user: string; readonly description: string }
   | { readonly kind: 'updatePassword'; readonly user: string; readonly password: PasswordSource }
   | { readonly kind: 'bindRole'; readonly user: string; readonly role: string }
   | { readonly kind: 'unbindRole'; readonly user: string; readonly role: string }
@@ -33,8 +35,10 @@ export const PHASE_ORDER: readonly OperationKind[] = Object.freeze([
   'createPrivilegeGroup',
   'addPrivilegesToGroup',
   'createRole',
+  'setRoleDescription',
   'grant',
   'createUser',
+  'setUserDescription',
   'updatePassword',
   'bindRole',
   'unbindRole',

@@ -34,12 +34,16 @@ export interface UserState {
   readonly name: string;
   /** Names of the roles bound to the user, sorted. The implicit `public` role is never listed. */
   readonly roles: readonly string[];
+  /** Milvus 2.6.19+: absent when empty, unknown, or (in a policy) not managed. */
+  readonly description?: string;
 }
 
 export interface RoleState {
   readonly name: string;
   /** Sorted by {@link compareGrants}; no duplicates. */
   readonly grants: readonly Grant[];
+  /** Milvus 2.6.19+: absent when empty, unknown, or (in a policy) not managed. */
+  readonly description?: string;
 }
 
 /** A custom privilege group (Milvus >= 2.5). Built-in groups are catalogue data, not state. */

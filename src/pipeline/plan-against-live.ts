@@ -1,6 +1,6 @@
 import type { MilvusConnection } from '../milvus/connection.js';
 import { readLiveState } from '../milvus/read-state.js';
-import type { LiveStateRead } from '../milvus/read-state.js';
+import type { LiveStateRead, ReadOptions } from '../milvus/read-state.js';
 import type { DesiredState } from '../model/desired.js';
 import type { ObjectLimits } from '../model/names.js';
 import { formatVersion } from '../model/versions.js';
@@ -66,12 +66,17 @@ export async function planAgainstLive(
     return { invalid: true, diagnostics, message: `the policy is invalid for Milvus ${conn.versionString} (${count} error${count === 1 ? '' : 's'}): nothing was planned` };
   }
   const wanted = { desired: loaded.desired, policyHash: loaded.hash };
-  const live = await readLiveState(conn, { databases: loaded.desired.databases });
+  const live = await readLiveState(conn, readOptionsFor(wanted));
   return { ...wanted, plan: planWanted(wanted, live, conn.user, settings), live, diagnostics };
+}
+
+/** What to read for a policy: the databases its grants name, the users whose description it sets. */
+function readOptionsFor(wanted: Wanted): ReadOptions {
+  return { databases: wanted.desired.databases, userDescriptions: Object.keys(wanted.desired.descriptions?.users ?? {}) };
 }
 
 /** Reads the live state again and plans the same policy against it: what is still to do. */
 export async function replanAgainstLive(conn: MilvusConnection, wanted: Wanted, settings: PlanSettings = {}): Promise<Plan> {
-  const live = await readLiveState(conn, { databases: wanted.desired.databases });
+  const live = await readLiveState(conn, readOptionsFor(wanted));
   return planWanted(wanted, live, conn.user, settings);
 }

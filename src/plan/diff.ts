@@ -327,6 +327,26 @@ function checkLimits(ctx: Context, createdUsers: number, createdRoles: number): 
 
 // ------------------------------------------------------------------------------------ main
 
+/**
+ * The descriptions the policy sets, against the server's (Milvus 2.6.19+). A role or user the
+ * policy gives no description keeps its own; "" clears one.
+ */
+function diffDescriptions(ctx: Context): void {
+  const managed = ctx.input.desired.descriptions;
+  if (!managed) return;
+  if (!ctx.input.features.descriptions) {
+    const target = ctx.input.versionLabel ? `Milvus ${ctx.input.versionLabel}` : 'the target Milvus';
+    ctx.out.problems.push(`the policy sets role or user descriptions, which need Milvus 2.6.19 or newer; ${target} does not keep them`);
+    return;
+  }
+  for (const [role, description] of Object.entries(managed.roles)) {
+    if ((ctx.liveRoles.get(role)?.description ?? '') !== description) ctx.out.push({ kind: 'setRoleDescription', role, description });
+  }
+  for (const [user, description] of Object.entries(managed.users)) {
+    if ((ctx.liveUsers.get(user)?.description ?? '') !== description) ctx.out.push({ kind: 'setUserDescription', user, description });
+  }
+}
+
 function unmanagedOf(ctx: Context): UnmanagedObjects {
   const { live, desired } = ctx.input;
   const definedUsers = new Set(desired.state.users.map((u) => u.name));
@@ -371,6 +391,7 @@ export function diffStates(input: DiffInput): DiffResult {
   checkDroppedGroupsUnused(ctx, droppedGroups, droppedRoleSet);
   checkGrantedGroupsExist(ctx);
   const droppedUsers = diffUsers(ctx, droppedRoleSet);
+  diffDescriptions(ctx);
   const created = (kind: Operation['kind']): number => ctx.out.operations.filter((o) => o.operation.kind === kind).length;
   checkLimits(ctx, created('createUser'), created('createRole'));
   if (ctx.out.problems.length > 0) throw new PlanError(ctx.out.problems);

@@ -13,11 +13,11 @@ import type { PlanStep } from './types.js';
  * the ones that end that user's session (its own password or removal) come very last.
  *
  * Phase numbers (docs/plan-format.md):
- *   1..13   PHASE_ORDER[n - 1]
- *   10      also re-grants of related privileges a v1 revoke of Load/Flush took away
- *           (23 when that revoke is among the operator's steps)
- *   14..26  the same kinds, for steps affecting the operator
- *   27      the operator's own password change or removal
+ *   1..15   PHASE_ORDER[n - 1]
+ *   12      also re-grants of related privileges a v1 revoke of Load/Flush took away
+ *           (27 when that revoke is among the operator's steps)
+ *   16..30  the same kinds, for steps affecting the operator
+ *   31      the operator's own password change or removal
  */
 
 const KINDS = PHASE_ORDER.length;
@@ -35,6 +35,7 @@ export function stepId(op: Operation): string {
     case 'dropPrivilegeGroup':
       return `${op.kind}:${op.group}`;
     case 'createRole':
+    case 'setRoleDescription':
     case 'dropRole':
       return `${op.kind}:${op.role}`;
     case 'grant':
@@ -43,6 +44,7 @@ export function stepId(op: Operation): string {
       return `${op.kind}:${op.role}:${g.dbName}:${g.objectType}:${g.objectName}:${g.privilege}`;
     }
     case 'createUser':
+    case 'setUserDescription':
     case 'updatePassword':
     case 'dropUser':
       return `${op.kind}:${op.user}`;

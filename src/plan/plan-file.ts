@@ -83,6 +83,10 @@ function readOperation(r: Reader, value: Json, path: string): Operation {
     case 'createRole':
     case 'dropRole':
       return { kind, role: s('role') };
+    case 'setRoleDescription':
+      return { kind, role: s('role'), description: s('description') };
+    case 'setUserDescription':
+      return { kind, user: s('user'), description: s('description') };
     case 'grant':
     case 'revoke': {
       const form = s('form');

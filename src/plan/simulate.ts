@@ -59,6 +59,28 @@ function withoutBindingsTo(state: RbacState, roles: ReadonlySet<string>): RbacSt
   return { ...state, users: state.users.map((u) => ({ name: u.name, roles: u.roles.filter((r) => !roles.has(r)) })) };
 }
 
+function withoutDescriptions(state: RbacState): RbacState {
+  return {
+    users: state.users.map((u) => ({ name: u.name, roles: u.roles })),
+    roles: state.roles.map((r) => ({ name: r.name, grants: r.grants })),
+    privilegeGroups: state.privilegeGroups,
+  };
+}
+
+function differentDescriptions(desired: DesiredState, result: RbacState): string[] {
+  const out: string[] = [];
+  const check = (kind: 'role' | 'user', wanted: Readonly<Record<string, string>>, have: readonly { name: string; description?: string }[]): void => {
+    const actual = new Map(have.map((x) => [x.name, x.description ?? '']));
+    for (const [name, description] of Object.entries(wanted)) {
+      const got = actual.get(name) ?? '';
+      if (got !== description) out.push(`managed ${kind} "${name}": description ${JSON.stringify(got)}, not ${JSON.stringify(description)}`);
+    }
+  };
+  check('role', desired.descriptions?.roles ?? {}, result.roles);
+  check('user', desired.descriptions?.users ?? {}, result.users);
+  return out;
+}
+
 /** Applies the steps to the live state; returns the state they lead to. Throws InternalPlanError. */
 export function simulatePlan(input: SimulateInput): RbacState {
   const engine = new RbacEngine({ version: input.version, limits: input.limits }, input.live);
@@ -75,15 +97,19 @@ export function simulatePlan(input: SimulateInput): RbacState {
   }
   const result = engine.snapshot();
   const managed = managedIndexOf(input.desired);
-  const expectedInside = split(canonicalState(input.desired.state), managed, 'inside');
-  const actualInside = split(result, managed, 'inside');
-  const expectedOutside = split(withoutBindingsTo(before, new Set(input.droppedRoles)), managed, 'outside');
-  const actualOutside = split(result, managed, 'outside');
+  // Descriptions are compared apart: the policy owns only those it sets.
+  const plain = withoutDescriptions(result);
+  const expectedInside = split(canonicalState(withoutDescriptions(input.desired.state)), managed, 'inside');
+  const actualInside = split(plain, managed, 'inside');
+  const expectedOutside = split(withoutBindingsTo(withoutDescriptions(before), new Set(input.droppedRoles)), managed, 'outside');
+  const actualOutside = split(plain, managed, 'outside');
+  const descriptionDifferences = differentDescriptions(input.desired, result);
   // Deep equality first: describing differences costs a key per grant, worth it only on failure.
-  if (deepEqual(expectedInside, actualInside) && deepEqual(expectedOutside, actualOutside)) return result;
+  if (deepEqual(expectedInside, actualInside) && deepEqual(expectedOutside, actualOutside) && descriptionDifferences.length === 0) return result;
   const differences = [
     ...describeStateDifferences(expectedInside, actualInside, 'managed'),
     ...describeStateDifferences(expectedOutside, actualOutside, 'unmanaged'),
+    ...descriptionDifferences,
   ];
   if (differences.length > 0) {
     throw new InternalPlanError('the plan would not produce the state the policy describes (a planner bug: please report it):', differences);

@@ -7,6 +7,7 @@ import { checkLimits } from './check-limits.js';
 import { checkScope, scopeOf } from './check-scope.js';
 import { compileGroups } from './compile-groups.js';
 import { compileRoles } from './compile-roles.js';
+import { compileDescriptions } from './compile-descriptions.js';
 import { compileUsers } from './compile-users.js';
 import type { CompileContext } from './context.js';
 import { at } from './definitions.js';
@@ -69,6 +70,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
   const groups = compileGroups(merged, ctx);
   const roles = compileRoles(merged, ctx, origins);
   const { users, desired } = compileUsers(merged, ctx, scope.roles);
+  const descriptions = compileDescriptions(merged, ctx);
   checkLimits(merged, reporter);
 
   const flagged = <T extends { protect?: boolean }>(defs: Map<string, Definition<T>>): string[] =>
@@ -89,5 +91,6 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     scope,
     databases: [...databases].sort(),
     ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
+    ...(descriptions ? { descriptions } : {}),
   };
 }

@@ -249,6 +249,8 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
         const entry: Record<string, Json> = {};
         if (r.grants.length > 0) entry.grants = roleGrants(r.grants, preferLevels, customGroups);
         if (protectedRoles.has(r.name)) entry.protect = true;
+        const description = desired ? desired.descriptions?.roles[r.name] : r.description;
+        if (description !== undefined) entry.description = description;
         return [r.name, entry];
       }),
     );
@@ -265,6 +267,8 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
         else if (u.name !== ROOT_USER) entry.password = { env: passwordEnv(u.name) };
         if (known?.updatePassword) entry.updatePassword = true;
         if (known?.protect && u.name !== ROOT_USER) entry.protect = true;
+        const description = desired ? desired.descriptions?.users[u.name] : u.description;
+        if (description !== undefined) entry.description = description;
         return [u.name, entry];
       }),
     );

@@ -145,6 +145,11 @@ const include: JsonSchema = {
 };
 
 const protect = { type: 'boolean', description: 'Never drop this object, whatever the scope says. Default false.' };
+const description = {
+  type: 'string',
+  maxLength: 1024,
+  description: 'Milvus 2.6.19+: the description the server keeps (at most 1024 bytes; "" clears it). Without this key the server\'s description is left as it is.',
+};
 
 const role: JsonSchema = {
   description: 'A role and its full set of grants. An empty entry declares a role without grants.',
@@ -154,6 +159,7 @@ const role: JsonSchema = {
     grants: grantList,
     include: { type: 'array', items: include, description: 'Grant sets whose grants this role also holds.' },
     protect,
+    description,
   },
 };
 
@@ -166,6 +172,7 @@ const user: JsonSchema = {
     password: passwordSource,
     updatePassword: { type: 'boolean', description: 'Set the password from `password` on the next apply, also when the user exists. Default false.' },
     protect,
+    description,
   },
 };
 

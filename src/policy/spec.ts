@@ -58,6 +58,7 @@ export interface RoleSpec {
   readonly grants?: readonly GrantSpec[];
   readonly include?: readonly IncludeSpec[];
   readonly protect?: boolean;
+  readonly description?: string;
 }
 
 export interface PasswordSpec {
@@ -70,6 +71,7 @@ export interface UserSpec {
   readonly password?: PasswordSpec;
   readonly updatePassword?: boolean;
   readonly protect?: boolean;
+  readonly description?: string;
 }
 
 export interface PrivilegeGroupSpec {

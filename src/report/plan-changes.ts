@@ -94,6 +94,10 @@ function targetOf(op: Operation): Target {
       return { kind: 'role', name: op.role, lifecycle: 'create' };
     case 'dropRole':
       return { kind: 'role', name: op.role, lifecycle: 'delete' };
+    case 'setRoleDescription':
+      return { kind: 'role', name: op.role, line: { sign: '~', text: `description ${JSON.stringify(op.description)}` } };
+    case 'setUserDescription':
+      return { kind: 'user', name: op.user, line: { sign: '~', text: `description ${JSON.stringify(op.description)}` } };
     case 'grant':
       return { kind: 'role', name: op.role, line: { sign: '+', text: describeGrant(op.grant) } };
     case 'revoke':

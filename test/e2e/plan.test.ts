@@ -366,8 +366,8 @@ describe('rbac plan output and failures', () => {
     const first = await f.plan([policy]);
     if (!first.plan) throw new Error(first.errors);
     expect(first.plan.steps.map((s) => `${s.phase} ${s.id}`)).toEqual([
-      '9 revoke:monitor:default:Collection:books:Load',
-      '10 grant:monitor:default:Collection:books:GetLoadState',
+      '11 revoke:monitor:default:Collection:books:Load',
+      '12 grant:monitor:default:Collection:books:GetLoadState',
     ]);
     await f.apply(first.plan);
     expect((await f.plan([policy])).plan?.steps).toEqual([]);

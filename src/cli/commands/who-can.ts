@@ -18,8 +18,7 @@ export function register(program: Command): void {
       .option('--db <name>', 'the database (default: default)')
       .option('--object <user>', 'the user object, for UpdateUser / SelectUser (default: *)'),
   ).action(async (privilege: string, flags: WhoCanFlags) => {
-    const { buildQuery, renderWhoCanText, whoCan } = await import('../../explain/index.js');
-    const { AccessIndex } = await import('../../model/access.js');
+    const { buildQuery, renderWhoCanText, whoCanInSource } = await import('../../explain/index.js');
     let query;
     try {
       query = buildQuery({
@@ -35,7 +34,7 @@ export function register(program: Command): void {
     }
     const source = await loadSource(flags);
     if (!source) return;
-    const answer = whoCan(new AccessIndex(source.state, source.version), query);
+    const answer = whoCanInSource(source, query);
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : renderWhoCanText(answer));
     process.exitCode = 0;
   });
