@@ -34,6 +34,11 @@ export interface DriftReport {
   readonly steps: number;
   readonly objects: readonly DriftedObject[];
   readonly unmanaged: Plan['unmanaged'];
+  /**
+   * Grant steps whose collection does not exist yet (Milvus 2.6.12+: a dropped collection takes
+   * its grants along): not drift, but listed, and an apply makes them ahead of the collection.
+   */
+  readonly waiting: readonly string[];
 }
 
 function finder(state: RbacState): (kind: DriftKind, name: string) => UserState | RoleState | PrivilegeGroupState | null {
@@ -54,10 +59,12 @@ function withDescriptions(desired: DesiredState): RbacState {
   };
 }
 
-export function driftReport(plan: Plan, desired: DesiredState, live: RbacState): DriftReport {
+export function driftReport(plan: Plan, desired: DesiredState, live: RbacState, waiting: readonly string[] = []): DriftReport {
   const inPolicy = finder(withDescriptions(desired));
   const inMilvus = finder(live);
-  const objects = groupChanges(plan.steps).map((change) => ({
+  const waits = new Set(waiting);
+  const steps = plan.steps.filter((s) => !waits.has(s.id));
+  const objects = groupChanges(steps).map((change) => ({
     kind: change.kind,
     name: change.name,
     action: change.action,
@@ -71,11 +78,12 @@ export function driftReport(plan: Plan, desired: DesiredState, live: RbacState):
     target: plan.target,
     policyHash: plan.policyHash,
     liveFingerprint: plan.liveFingerprint,
-    inSync: plan.steps.length === 0,
+    inSync: steps.length === 0,
     counts,
-    steps: plan.steps.length,
+    steps: steps.length,
     objects,
     unmanaged: plan.unmanaged,
+    waiting: [...waiting],
   };
 }
 
@@ -86,12 +94,13 @@ const KIND_WORDS: Readonly<Record<DriftKind, [string, string]>> = {
 };
 
 export function driftSummaryLine(report: DriftReport): string {
-  if (report.inSync) return 'In sync: Milvus matches the policy.';
+  const waiting = report.waiting.length > 0 ? ` ${report.waiting.length} grant${report.waiting.length === 1 ? ' waits' : 's wait'} for ${report.waiting.length === 1 ? 'its collection' : 'their collections'} to exist.` : '';
+  if (report.inSync) return `In sync: Milvus matches the policy.${waiting}`;
   const parts = (Object.keys(KIND_WORDS) as DriftKind[])
     .filter((k) => report.counts[k] > 0)
     .map((k) => `${report.counts[k]} ${KIND_WORDS[k][report.counts[k] === 1 ? 0 : 1]}`);
   const total = report.objects.length;
-  return `Drift: ${parts.join(', ')} ${total === 1 ? 'differs' : 'differ'} from the policy (${report.steps} step${report.steps === 1 ? '' : 's'} would fix it).`;
+  return `Drift: ${parts.join(', ')} ${total === 1 ? 'differs' : 'differ'} from the policy (${report.steps} step${report.steps === 1 ? '' : 's'} would fix it).${waiting}`;
 }
 
 export function renderDriftJson(report: DriftReport): string {

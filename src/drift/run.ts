@@ -47,7 +47,7 @@ function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], for
 async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<RunDriftResult> {
   const planned = await planAgainstLive(conn, options.files, options.limits ? { limits: options.limits } : {});
   if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
-  const report = driftReport(planned.plan, planned.desired, planned.live.state);
+  const report = driftReport(planned.plan, planned.desired, planned.live.state, planned.waiting);
   const output = render(report, planned.plan, options.format ?? 'text', options.colour ?? false);
   return { exitCode: report.inSync ? 0 : 2, output, errors: formattedLines(planned.diagnostics), report };
 }

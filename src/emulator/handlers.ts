@@ -29,6 +29,11 @@ function obj(value: unknown): Request | null {
   return value !== null && typeof value === 'object' ? (value as Request) : null;
 }
 
+/** The request's database, else the connection's (the SDK's `use`). */
+function dbOf(req: Request, ctx: CallContext): string {
+  return str(req.db_name) || ctx.dbName;
+}
+
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
@@ -89,6 +94,65 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   DropDatabase: (req, ctx) => {
     ctx.engine.dropDatabase(str(req.db_name));
     return ok();
+  },
+
+  // Collections and aliases, only as far as grants need them (src/engine/collections.ts).
+  CreateCollection: (req, ctx) => {
+    ctx.engine.createCollection(dbOf(req, ctx), str(req.collection_name));
+    return ok();
+  },
+
+  DropCollection: (req, ctx) => {
+    ctx.engine.dropCollection(dbOf(req, ctx), str(req.collection_name));
+    return ok();
+  },
+
+  RenameCollection: (req, ctx) => {
+    const db = dbOf(req, ctx);
+    ctx.engine.renameCollection(db, str(req.oldName), str(req.newDBName) || db, str(req.newName));
+    return ok();
+  },
+
+  ShowCollections: (req, ctx) => {
+    const names = ctx.engine.listCollections(dbOf(req, ctx));
+    return {
+      status: successStatus(),
+      collection_names: names,
+      collection_ids: names.map((_, i) => String(i + 1)),
+      created_timestamps: names.map(() => String(ctx.startedAt)),
+      created_utc_timestamps: names.map(() => String(ctx.startedAt)),
+      inMemory_percentages: names.map(() => '0'),
+      query_service_available: names.map(() => false),
+    };
+  },
+
+  CreateAlias: (req, ctx) => {
+    ctx.engine.createAlias(dbOf(req, ctx), str(req.alias), str(req.collection_name));
+    return ok();
+  },
+
+  AlterAlias: (req, ctx) => {
+    ctx.engine.alterAlias(dbOf(req, ctx), str(req.alias), str(req.collection_name));
+    return ok();
+  },
+
+  DropAlias: (req, ctx) => {
+    ctx.engine.dropAlias(dbOf(req, ctx), str(req.alias));
+    return ok();
+  },
+
+  DescribeAlias: (req, ctx) => {
+    const db = dbOf(req, ctx);
+    const alias = str(req.alias);
+    const collection = ctx.engine.describeAlias(db, alias);
+    if (collection === undefined) throw new RbacError('NotFound', `alias not found[database=${db}][alias=${alias}]`, { layer: 'proxy', typed: false });
+    return { status: successStatus(), db_name: db, alias, collection };
+  },
+
+  ListAliases: (req, ctx) => {
+    const db = dbOf(req, ctx);
+    const collection = str(req.collection_name);
+    return { status: successStatus(), db_name: db, collection_name: collection, aliases: ctx.engine.listAliases(db, collection || undefined) };
   },
 
   CreateCredential: (req, ctx) => {

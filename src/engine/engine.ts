@@ -2,6 +2,7 @@ import { canonicalState, grantKey, sortedUnique, toGrant } from '../model/canoni
 import { isLegacyGroupName, objectTypeOf } from '../model/catalogue.js';
 import { catalogueAt } from '../model/catalogue-at-version.js';
 import type { VersionCatalogue } from '../model/catalogue-at-version.js';
+import { Collections } from './collections.js';
 import { hashPassword, isPasswordHash, verifyPassword } from './credentials.js';
 import { requireDatabaseName, requireName, requirePrivilegeName } from './name-errors.js';
 import { RbacError } from './errors.js';
@@ -11,7 +12,7 @@ import {
   DEFAULT_NAME_LIMITS,
   DEFAULT_ROOT_PASSWORD,
   MAX_DESCRIPTION_BYTES,
-  PUBLIC_DEFAULT_GRANTS,
+  publicDefaultGrants,
   PUBLIC_ROLE,
   ROOT_USER,
   checkDatabaseName,
@@ -115,6 +116,8 @@ export class RbacEngine {
   /** Non-empty descriptions only (2.6.19+): Milvus answers "" for none. */
   private readonly roleDescriptions = new Map<string, string>();
   private readonly userDescriptions = new Map<string, string>();
+  /** Collections and aliases, for what they do to grants (2.6.12+). */
+  private readonly collections = new Collections();
   /**
    * Privilege names a loaded live state holds that the catalogue does not know for this version
    * (a newer server's, or an old leftover): the server defines them, so its calls accept them.
@@ -133,7 +136,7 @@ export class RbacEngine {
     this.roles.add(ADMIN_ROLE);
     this.roles.add(PUBLIC_ROLE);
     if (initial) this.load(initial, passwords);
-    else for (const g of PUBLIC_DEFAULT_GRANTS) this.storeGrant(PUBLIC_ROLE, g, ROOT_USER);
+    else for (const g of publicDefaultGrants(options.version)) this.storeGrant(PUBLIC_ROLE, g, ROOT_USER);
   }
 
   /** Loads a seed or live state; names must pass Milvus's rules (a real server could not hold others). */
@@ -453,8 +456,10 @@ export class RbacEngine {
     this.checkRoleAndGrantor(input.role, grantor);
     this.checkV1Privilege(input.privilege, objectType);
     const isGroup = this.catalogue.builtinGroup(input.privilege) !== undefined;
-    const objectName = objectType === 'Global' && !isGroup ? '*' : input.objectName;
     const dbName = input.dbName === '' ? DEFAULT_DATABASE : input.dbName;
+    // 2.6.12+: a v1 grant on a Collection object naming an alias lands on the collection.
+    const named = objectType === 'Collection' ? this.throughAlias(dbName, input.objectName) : input.objectName;
+    const objectName = objectType === 'Global' && !isGroup ? '*' : named;
     const names = [input.privilege, ...this.catalogue.relatedPrivileges(input.privilege)];
     return names.map((privilege) => ({ objectType, objectName, dbName, privilege }));
   }
@@ -518,7 +523,8 @@ export class RbacEngine {
       throw new RbacError('ParameterInvalid', `not found the privilege name[${privilege}]`, { layer: 'coord' });
     }
     this.checkV2Level(privilege, dbName, collectionName);
-    return { objectType: this.serverPrivileges.get(privilege) ?? objectTypeOf(privilege), objectName: collectionName, dbName, privilege };
+    // 2.6.12+: any collection name that is an alias lands on its collection.
+    return { objectType: this.serverPrivileges.get(privilege) ?? objectTypeOf(privilege), objectName: this.throughAlias(dbName, collectionName), dbName, privilege };
   }
 
   /** Only groups are level-checked; the level is that of the group's first member. */
@@ -575,6 +581,73 @@ export class RbacEngine {
       .sort(byStorageKey);
   }
 
+
+  // ---------------------------------------------------------------- collections (2.6.12+ effects on grants)
+
+  /** The collection an alias names, on versions that resolve aliases in grants; the name itself otherwise. */
+  private throughAlias(db: string, name: string): string {
+    if (!this.features.grantsFollowCollection || name === '*' || db === '*') return name;
+    return this.collections.resolveAlias(db, name) ?? name;
+  }
+
+  /** Collection-typed grants on `db.name`, by role: what 2.6.12+ deletes or moves with the collection. */
+  private grantsOnCollection(db: string, name: string): [string, GrantRecord][] {
+    const out: [string, GrantRecord][] = [];
+    for (const [role, grants] of this.grants) {
+      for (const g of grants.values()) if (g.objectType === 'Collection' && g.dbName === db && g.objectName === name) out.push([role, g]);
+    }
+    return out;
+  }
+
+  createCollection(db: string, name: string): void {
+    requireDatabaseName(checkDatabaseName(db, this.nameLimits), db);
+    requireName(checkRoleName(name, this.nameLimits), name);
+    this.collections.create(db, name);
+  }
+
+  dropCollection(db: string, name: string): void {
+    this.touch();
+    if (!this.collections.drop(db, name) || !this.features.grantsFollowCollection) return;
+    for (const [role, g] of this.grantsOnCollection(db, name)) this.grants.get(role)?.delete(grantKey(g));
+  }
+
+  renameCollection(db: string, name: string, newDb: string, newName: string): void {
+    this.touch();
+    requireName(checkRoleName(newName, this.nameLimits), newName);
+    this.collections.rename(db, name, newDb, newName);
+    if (!this.features.grantsFollowCollection) return;
+    for (const [role, g] of this.grantsOnCollection(db, name)) {
+      const grants = this.grants.get(role);
+      grants?.delete(grantKey(g));
+      const moved: GrantRecord = { ...g, dbName: newDb, objectName: newName };
+      grants?.set(grantKey(moved), moved);
+    }
+  }
+
+  createAlias(db: string, alias: string, collection: string): void {
+    requireName(checkRoleName(alias, this.nameLimits), alias);
+    this.collections.createAlias(db, alias, collection);
+  }
+
+  alterAlias(db: string, alias: string, collection: string): void {
+    this.collections.alterAlias(db, alias, collection);
+  }
+
+  dropAlias(db: string, alias: string): void {
+    this.collections.dropAlias(db, alias);
+  }
+
+  describeAlias(db: string, alias: string): string | undefined {
+    return this.collections.resolveAlias(db, alias);
+  }
+
+  listCollections(db: string): string[] {
+    return this.collections.list(db);
+  }
+
+  listAliases(db: string, collection?: string): string[] {
+    return this.collections.listAliases(db, collection);
+  }
 
   // ---------------------------------------------------------------- privilege groups
 

@@ -52,6 +52,20 @@ export const PUBLIC_DEFAULT_GRANTS: readonly Grant[] = Object.freeze([
   { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'ShowCollections' },
 ]);
 
+const publicGrant = (objectType: Grant['objectType'], privilege: string): Grant => ({ objectType, objectName: '*', dbName: '*', privilege });
+
+/**
+ * What a fresh Milvus of this version grants `public` at start-up (root coordinator, grantor root,
+ * db `*`), in canonical order; see docs/milvus-behaviour.md for the releases. Start-up only ever
+ * adds them, so a server first started on an older release may still hold the older set.
+ */
+export function publicDefaultGrants(version: { readonly major: number; readonly minor: number; readonly patch: number }): readonly Grant[] {
+  const from = (major: number, minor: number, patch: number): boolean =>
+    version.major !== major ? version.major > major : version.minor !== minor ? version.minor > minor : version.patch >= patch;
+  const showOrList = from(2, 4, 18) ? [publicGrant('Global', 'ListAliases')] : from(2, 4, 3) ? [] : [publicGrant('Global', 'ShowCollections')];
+  return [publicGrant('Collection', 'IndexDetail'), publicGrant('Global', 'DescribeCollection'), ...showOrList];
+}
+
 export function isDefaultRole(name: string): boolean {
   return DEFAULT_ROLES.includes(name);
 }

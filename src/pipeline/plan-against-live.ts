@@ -1,5 +1,9 @@
 import type { MilvusConnection } from '../milvus/connection.js';
+import { readCollections } from '../milvus/read-collections.js';
 import { readLiveState } from '../milvus/read-state.js';
+import type { CollectionsRead } from '../model/collections.js';
+import { DEFAULT_DATABASE } from '../model/names.js';
+import { followCollections, stepsWaitingForCollection } from '../plan/follow-collections.js';
 import type { LiveStateRead, ReadOptions } from '../milvus/read-state.js';
 import type { DesiredState } from '../model/desired.js';
 import type { ObjectLimits } from '../model/names.js';
@@ -30,6 +34,8 @@ export interface Wanted {
 export interface PlannedAgainstLive extends Wanted {
   readonly plan: Plan;
   readonly live: LiveStateRead;
+  /** Ids of grant steps whose collection does not exist yet (Milvus 2.6.12+): made ahead, not drift. */
+  readonly waiting: readonly string[];
   /** The policy loader's warnings, formatted. */
   readonly diagnostics: readonly string[];
 }
@@ -66,8 +72,37 @@ export async function planAgainstLive(
     return { invalid: true, diagnostics, message: `the policy is invalid for Milvus ${conn.versionString} (${count} error${count === 1 ? '' : 's'}): nothing was planned` };
   }
   const wanted = { desired: loaded.desired, policyHash: loaded.hash };
-  const live = await readLiveState(conn, readOptionsFor(wanted));
-  return { ...wanted, plan: planWanted(wanted, live, conn.user, settings), live, diagnostics };
+  const inspected = await inspect(conn, wanted);
+  return { ...planInspected(wanted, inspected, conn.user, settings), live: inspected.live, diagnostics };
+}
+
+interface Inspected {
+  readonly live: LiveStateRead;
+  /** Read on versions where grants follow their collection. */
+  readonly collections?: CollectionsRead;
+}
+
+/** The live state, and where grants follow their collection, the collections and aliases of the policy's databases. */
+async function inspect(conn: MilvusConnection, wanted: Wanted): Promise<Inspected> {
+  const databases = [DEFAULT_DATABASE, ...wanted.desired.databases];
+  const [live, collections] = await Promise.all([
+    readLiveState(conn, readOptionsFor(wanted)),
+    conn.features.grantsFollowCollection ? readCollections(conn, databases) : Promise.resolve(undefined),
+  ]);
+  return collections ? { live, collections } : { live };
+}
+
+function planInspected(wanted: Wanted, inspected: Inspected, operator: string, settings: PlanSettings): Wanted & { plan: Plan; waiting: string[] } {
+  if (!inspected.collections) return { ...wanted, plan: planWanted(wanted, inspected.live, operator, settings), waiting: [] };
+  const followed = followCollections(wanted.desired, inspected.collections);
+  const followedWanted = { desired: followed.desired, policyHash: wanted.policyHash };
+  const plan = planWanted(followedWanted, inspected.live, operator, settings);
+  const waiting = stepsWaitingForCollection(plan.steps, inspected.collections);
+  const notes = [...followed.notes];
+  if (waiting.length > 0) {
+    notes.push(`${waiting.length} grant${waiting.length === 1 ? ' names a collection' : 's name collections'} that do${waiting.length === 1 ? 'es' : ''} not exist yet: Milvus keeps such a grant and it takes effect when the collection is created (drift does not count it)`);
+  }
+  return { ...followedWanted, plan: { ...plan, warnings: [...plan.warnings, ...notes] }, waiting };
 }
 
 /** What to read for a policy: the databases its grants name, the users whose description it sets. */
@@ -77,6 +112,5 @@ function readOptionsFor(wanted: Wanted): ReadOptions {
 
 /** Reads the live state again and plans the same policy against it: what is still to do. */
 export async function replanAgainstLive(conn: MilvusConnection, wanted: Wanted, settings: PlanSettings = {}): Promise<Plan> {
-  const live = await readLiveState(conn, readOptionsFor(wanted));
-  return planWanted(wanted, live, conn.user, settings);
+  return planInspected(wanted, await inspect(conn, wanted), conn.user, settings).plan;
 }

@@ -200,7 +200,7 @@ describe('rbac apply <saved plan>', () => {
     ['a user created', (emu) => emu.engine.createUser('intruder', 'intruder-pw-1')],
     ['a role created', (emu) => emu.engine.createRole('intruder_role')],
     ['a grant added', (emu) => emu.engine.apply({ kind: 'grant', role: 'public', form: 'v1', grant: { objectType: 'Collection', objectName: 'x', dbName: 'default', privilege: 'Search' } }, { caller: 'root' })],
-    ['a built-in grant revoked', (emu) => emu.engine.apply({ kind: 'revoke', role: 'public', form: 'v1', grant: { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'ShowCollections' } }, { caller: 'root' })],
+    ['a built-in grant revoked', (emu) => emu.engine.apply({ kind: 'revoke', role: 'public', form: 'v1', grant: { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'DescribeCollection' } }, { caller: 'root' })],
     ['a binding added', (emu) => emu.engine.bindUser('root', 'admin')],
     ['a grant in another database', (emu) => emu.engine.apply({ kind: 'grant', role: 'public', form: 'v1', grant: { objectType: 'Collection', objectName: 'x', dbName: 'db7', privilege: 'Query' } }, { caller: 'root' })],
   ];

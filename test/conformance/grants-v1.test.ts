@@ -255,14 +255,15 @@ describe('v1 grants', () => {
     expectError(answer, { error_code: 'IllegalArgument', code: 1100, reason: 'the role entity in the grant entity is nil' });
   });
 
-  it(`${source('rootcoord initial public grants; probe 2.3.5')} public holds DescribeCollection, ShowCollections and IndexDetail in db *`, async () => {
-    const root = await target().client();
+  it(`${source('rootcoord initRbac / initPublicRolePrivilege; probe 2.3.5')} public holds DescribeCollection, IndexDetail and ShowCollections (before 2.4.3) or ListAliases (2.4.18+) in db *`, async () => {
+    const t = target();
+    const root = await t.client();
     const rows = await grantsOf(root, 'public', 'default');
     expect(rows).toEqual(
       expect.arrayContaining([
         { object: RbacObjects.Collection, objectName: '*', db: '*', privilege: 'IndexDetail', grantor: 'root' },
         { object: RbacObjects.Global, objectName: '*', db: '*', privilege: 'DescribeCollection', grantor: 'root' },
-        { object: RbacObjects.Global, objectName: '*', db: '*', privilege: 'ShowCollections', grantor: 'root' },
+        { object: RbacObjects.Global, objectName: '*', db: '*', privilege: t.version.major === 2 && t.version.minor < 4 ? 'ShowCollections' : 'ListAliases', grantor: 'root' },
       ]),
     );
   });

@@ -81,7 +81,7 @@ export function register(program: Command): void {
       process.stdout.write(
         [
           `milvus-rbac emulator listening on ${running.address}`,
-          `  behaves as Milvus ${running.version} (RBAC calls only); this is a test double, not Milvus: no collections, no data`,
+          `  behaves as Milvus ${running.version} (RBAC calls, and collection names and aliases as far as grants need them); this is a test double, not Milvus: no data`,
           `  limits: ${flags.maxUsers} users (root included), ${flags.maxRoles} roles (admin and public included)`,
           flags.auth ? '  login: root / Milvus unless the seed sets another password' : '  authentication is OFF',
           '  stop with Ctrl-C or SIGTERM',
