@@ -1,5 +1,7 @@
 import { isAllowed, requirementOf } from '../model/access.js';
+import type { AccessOptions } from '../model/access.js';
 import { grantKey } from '../model/canonical.js';
+import type { ServerSettings } from '../model/desired.js';
 import { ADMIN_ROLE, PUBLIC_ROLE } from '../model/names.js';
 import type { Operation } from '../model/operations.js';
 import type { Grant, RbacState } from '../model/types.js';
@@ -25,6 +27,12 @@ export interface LockoutInput<S extends ExecutableStep> {
   /** '' when the credentials do not say who we are: then nothing can be checked. */
   readonly operator: string;
   readonly version: MilvusVersion;
+  /**
+   * The server settings the policy declares (DesiredState.serverSettings). Only
+   * rootShouldBindRole matters here: when true, root is checked like any operator. Absent (a
+   * saved plan, a policy declaring nothing): Milvus's default, root passes every check.
+   */
+  readonly serverSettings?: ServerSettings | undefined;
 }
 
 export interface LockoutResult<S extends ExecutableStep> {
@@ -208,20 +216,21 @@ function callOf(op: Operation): { call: string; user?: string; role?: string } {
   }
 }
 
-function operatorMayRun(state: RbacState, version: MilvusVersion, operator: string, op: Operation): string | null {
+function operatorMayRun(state: RbacState, version: MilvusVersion, operator: string, op: Operation, rules: AccessOptions): string | null {
   const { call, ...subject } = callOf(op);
   const requirement = requirementOf(call, subject, operator, [...rolesHeldBy(state, operator)]);
   if (!requirement) return null;
   const target = { objectType: requirement.objectType, objectName: requirement.objectName, dbName: 'default' };
-  return isAllowed(state, version, operator, requirement.privilege, target) ? null : requirement.privilege;
+  return isAllowed(state, version, operator, requirement.privilege, target, rules) ? null : requirement.privilege;
 }
 
-function canManage(state: RbacState, version: MilvusVersion, operator: string): string[] {
-  return MANAGEMENT_PRIVILEGES.filter((p) => !isAllowed(state, version, operator, p, { objectType: 'Global', objectName: '*', dbName: 'default' }));
+function canManage(state: RbacState, version: MilvusVersion, operator: string, rules: AccessOptions): string[] {
+  return MANAGEMENT_PRIVILEGES.filter((p) => !isAllowed(state, version, operator, p, { objectType: 'Global', objectName: '*', dbName: 'default' }, rules));
 }
 
 export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>): LockoutResult<S> {
   const { live, operator, version } = input;
+  const rules: AccessOptions = { rootShouldBindRole: input.serverSettings?.rootShouldBindRole === true };
   if (!operator) {
     return {
       steps: [...input.steps],
@@ -231,7 +240,7 @@ export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>
     };
   }
   // Judged again here rather than read from the plan: a saved plan is a file anyone could edit.
-  const impactOf = operatorImpactJudge(live, operator);
+  const impactOf = operatorImpactJudge(live, operator, rules);
   const affects = (s: S): boolean => impactOf(s.operation) !== 'none';
   const endsSession = (s: S): boolean => impactOf(s.operation) === 'ends-session';
   // A step touching an object a moved step touched, later in the plan, depends on it (a drop
@@ -253,11 +262,11 @@ export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>
 
   const refusals: Refusal[] = [];
   const tracker = new AccessTracker(live);
-  const lostAtStart = canManage(live, version, operator);
+  const lostAtStart = canManage(live, version, operator, rules);
   for (const step of steps) {
-    const missing = operatorMayRun(tracker.viewOf(operator), version, operator, step.operation);
+    const missing = operatorMayRun(tracker.viewOf(operator), version, operator, step.operation, rules);
     // A step the operator could never run is Milvus's refusal to report, not a lock-out.
-    if (missing && operatorMayRun(live, version, operator, step.operation) === null) {
+    if (missing && operatorMayRun(live, version, operator, step.operation, rules) === null) {
       refusals.push({
         guard: 'self-lockout',
         stepId: step.id,
@@ -276,7 +285,7 @@ export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>
     }
     tracker.apply(step.operation);
   }
-  const lost = canManage(tracker.viewOf(operator), version, operator).filter((p) => !lostAtStart.includes(p));
+  const lost = canManage(tracker.viewOf(operator), version, operator, rules).filter((p) => !lostAtStart.includes(p));
   if (lost.length > 0) {
     refusals.push({
       guard: 'self-lockout',

@@ -153,7 +153,9 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       return finish({ ...emptyResult('no-changes'), target, operator: conn.user, warnings });
     }
 
-    const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version });
+    // Settings no API reports come from the policy; a saved plan does not carry them (defaults).
+    const serverSettings = prepared.wanted?.desired.serverSettings;
+    const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version, serverSettings });
     warnings.push(...lockout.warnings);
     const steps = lockout.steps;
     const refusals = [...guardRefusals(prepared, steps, options, secrets), ...(options.allowSelfLockout ? [] : lockout.refusals)];
@@ -203,7 +205,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     };
     if (report.failed) return finish(result);
 
-    const impactOf = operatorImpactJudge(prepared.live.state, conn.user);
+    const impactOf = operatorImpactJudge(prepared.live.state, conn.user, serverSettings ?? {});
     if (steps.some((s) => impactOf(s.operation) === 'ends-session')) {
       text.line(`Verification skipped: the password of ${conn.user} changed during the apply.`);
       return finish(result);

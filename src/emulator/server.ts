@@ -2,7 +2,7 @@ import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { RbacEngine } from '../engine/engine.js';
 import { isRbacError } from '../engine/errors.js';
-import { DEFAULT_DATABASE, DEFAULT_NAME_LIMITS, DEFAULT_OBJECT_LIMITS } from '../model/names.js';
+import { DEFAULT_DATABASE, DEFAULT_OBJECT_LIMITS, nameLimitsOf } from '../model/names.js';
 import type { NameLimits, ObjectLimits } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
 import { PROFILE_VERSION_STRING, VERSION_PROFILES, parseMilvusVersion } from '../model/versions.js';
@@ -68,7 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     {
       version,
       limits: { ...DEFAULT_OBJECT_LIMITS, ...options.limits },
-      nameLimits: { ...DEFAULT_NAME_LIMITS, ...options.nameLimits },
+      nameLimits: { ...nameLimitsOf(version), ...options.nameLimits },
     },
     options.seed?.state,
     passwords,
@@ -108,7 +108,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (authorization) {
       const denied = deniedPrivilege(engine, method, call.request, caller, dbName);
       if (denied) {
-        callback({ code: GrpcStatus.PERMISSION_DENIED, details: `Privilege${denied}: permission deny to ${caller}` });
+        // From 2.4.1 (#32253) the proxy names the database it checked.
+        const where = engine.features.deniedNamesDatabase ? ` in the \`${dbName}\` database` : '';
+        callback({ code: GrpcStatus.PERMISSION_DENIED, details: `Privilege${denied}: permission deny to ${caller}${where}` });
         return;
       }
     }
@@ -119,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (isRbacError(error) && error.kind === 'Unimplemented') {
         callback({ code: GrpcStatus.UNIMPLEMENTED, details: error.message });
       } else if (isRbacError(error)) {
-        reply(method, callback, { status: { ...errorStatus(error, method, engine.features.merrRefusals) } });
+        reply(method, callback, { status: { ...errorStatus(error, method, { chains: engine.features.refusalChains, merr: engine.features.merrRefusals }) } });
       } else {
         const message = error instanceof Error ? error.message : String(error);
         callback({ code: GrpcStatus.INTERNAL, details: `emulator bug in ${method}: ${message}` });

@@ -62,19 +62,50 @@ export function successStatus(): WireStatus {
   return { error_code: 'Success', reason: '', code: 0, retriable: false, detail: '', extra_info: {} };
 }
 
-/**
- * `wholeChain`: Milvus 2.6.19+ reports the error with every wrapper ("failed to check if alter
- * role: role not exists"); earlier versions only the innermost message (merr previousLastError).
- */
-export function errorStatus(error: RbacError, call: string, wholeChain = false): WireStatus {
+/** How a version words refusals: see FeatureSet.refusalChains and merrRefusals. */
+export interface RefusalStyle {
+  /** 2.6.6+: root-coordinator refusals carry their wrappers. */
+  readonly chains: boolean;
+  /** 2.6.19+: classified through merr. */
+  readonly merr: boolean;
+}
+
+export function errorStatus(error: RbacError, call: string, style: RefusalStyle = { chains: false, merr: false }): WireStatus {
+  if (style.merr) return chainedStatus(error, call);
   const merr = !error.typed ? undefined : error.merr ? MERR_SPECIFIC[error.merr] : MERR[error.kind];
   const code = merr?.code ?? UNEXPECTED_CODE;
-  const message = wholeChain && error.context ? `${error.context}: ${error.message}` : error.message;
+  const message = style.chains && error.context ? `${error.context}: ${error.message}` : error.message;
   const reason = merr ? `${message}: ${merr.text}${error.detail}` : message;
   const callFailure = error.layer === 'coord' ? CALL_FAILURE[call] : undefined;
   // merr.Status fills `detail` with the full error text; statuses built with a legacy failure code leave it empty (measured).
   if (callFailure) return { error_code: callFailure, reason, code, retriable: false, detail: '', extra_info: {} };
   return { error_code: legacyCodeOf(code), reason, code, retriable: false, detail: reason, extra_info: {} };
+}
+
+/** Root-coordinator refusals that 2.6.19+ reports as merr ParameterInvalid (1100). */
+const PARAMETER_KINDS_FROM_2619: ReadonlySet<RbacError['kind']> = new Set(['ParameterInvalid', 'NotFound', 'AlreadyExists', 'InUse']);
+
+/**
+ * 2.6.19+ (commit 39c9b039d2, #50545): the reason is the whole error chain, and root-coordinator
+ * refusals are classified through merr: quota errors become ServiceQuotaExceeded (code 9,
+ * "quota exceeded[reason=…]"), parameter-like ones ParameterInvalid (1100), plain Go errors
+ * stay 65535.
+ */
+function chainedStatus(error: RbacError, call: string): WireStatus {
+  const message = error.messageFrom2619 ?? error.message;
+  const prefix = error.context ? `${error.context}: ` : '';
+  const callFailure = error.layer === 'coord' ? CALL_FAILURE[call] : undefined;
+  const build = (code: number, reason: string): WireStatus =>
+    callFailure
+      ? { error_code: callFailure, reason, code, retriable: false, detail: '', extra_info: {} }
+      : { error_code: legacyCodeOf(code), reason, code, retriable: false, detail: reason, extra_info: {} };
+  if (error.kind === 'QuotaExceeded') return build(9, `${prefix}quota exceeded[reason=${message}]`);
+  const merr = error.merr ? MERR_SPECIFIC[error.merr]
+    : error.typed ? MERR[error.kind]
+    : error.layer === 'coord' && !error.plainFrom2619 && PARAMETER_KINDS_FROM_2619.has(error.kind) ? MERR.ParameterInvalid
+    : undefined;
+  if (!merr) return build(UNEXPECTED_CODE, `${prefix}${message}`);
+  return build(merr.code, `${prefix}${message}: ${merr.text}${error.detail}`);
 }
 
 /** merr's mapping from its codes back to the deprecated ErrorCode enum. */

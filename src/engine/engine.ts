@@ -9,7 +9,7 @@ import { RbacError } from './errors.js';
 import {
   ADMIN_ROLE,
   DEFAULT_DATABASE,
-  DEFAULT_NAME_LIMITS,
+  nameLimitsOf,
   DEFAULT_ROOT_PASSWORD,
   MAX_DESCRIPTION_BYTES,
   publicDefaultGrants,
@@ -131,7 +131,7 @@ export class RbacEngine {
     this.features = featuresOf(options.version);
     this.catalogue = catalogueAt(options.version);
     this.limits = options.limits;
-    this.nameLimits = options.nameLimits ?? DEFAULT_NAME_LIMITS;
+    this.nameLimits = options.nameLimits ?? nameLimitsOf(options.version);
     this.users.set(ROOT_USER, hashPassword(passwords?.get(ROOT_USER) ?? DEFAULT_ROOT_PASSWORD));
     this.roles.add(ADMIN_ROLE);
     this.roles.add(PUBLIC_ROLE);
@@ -266,7 +266,7 @@ export class RbacEngine {
     if (description && this.features.descriptions) this.checkUserDescription(description);
     if (this.users.has(name)) throw new RbacError('AlreadyExists', `user already exists: ${name}`, { layer: 'coord' });
     if (this.users.size >= this.limits.maxUsers) {
-      throw new RbacError('QuotaExceeded', 'unable to add user because the number of users has reached the limit');
+      throw new RbacError('QuotaExceeded', 'unable to add user because the number of users has reached the limit', { context: 'failed to check if add credential' });
     }
     this.users.set(name, password === undefined ? null : hashPassword(password));
     // Before 2.6.19 the field is not in the server's protocol and is dropped unread.
@@ -281,7 +281,7 @@ export class RbacEngine {
     this.touch();
     const name = this.userName(rawName);
     this.checkUserDescription(description);
-    if (!this.users.has(name)) throw new RbacError('NotFound', 'user not found', { layer: 'coord', context: 'failed to check if update credential' });
+    if (!this.users.has(name)) throw new RbacError('NotFound', 'user not found', { layer: 'coord', context: 'failed to check if update credential', plainFrom2619: true });
     if (description) this.userDescriptions.set(name, description);
     else this.userDescriptions.delete(name);
   }
@@ -348,7 +348,7 @@ export class RbacEngine {
     if (description && this.features.descriptions) this.checkRoleDescription(description);
     if (this.roles.has(name)) throw new RbacError('AlreadyExists', `role [name:"${name}"] already exists`);
     if (this.roles.size >= this.limits.maxRoles) {
-      throw new RbacError('QuotaExceeded', 'unable to create role because the number of roles has reached the limit');
+      throw new RbacError('QuotaExceeded', 'unable to create role because the number of roles has reached the limit', { context: 'failed to check if create role' });
     }
     this.roles.add(name);
     if (description && this.features.descriptions) this.roleDescriptions.set(name, description);
@@ -361,7 +361,7 @@ export class RbacEngine {
     const name = this.roleName(rawName);
     if (isDefaultRole(name)) throw new RbacError('ProtectedObject', `the role[${name}] is a default role, which can't be altered`);
     this.checkRoleDescription(description);
-    if (!this.roles.has(name)) throw new RbacError('NotFound', 'role not exists', { layer: 'coord', context: 'failed to check if alter role' });
+    if (!this.roles.has(name)) throw new RbacError('NotFound', 'role not exists', { layer: 'coord', context: 'failed to check if alter role', plainFrom2619: true });
     if (description) this.roleDescriptions.set(name, description);
     else this.roleDescriptions.delete(name);
   }
@@ -382,7 +382,7 @@ export class RbacEngine {
       : held.filter((g) => g.dbName === DEFAULT_DATABASE || g.dbName === '*');
     const honoursForce = this.features.forceDrop && force;
     if (blocking.length > 0 && !honoursForce) {
-      throw new RbacError('InUse', 'fail to drop the role that it has privileges. Use REVOKE API to revoke privileges');
+      throw new RbacError('InUse', 'fail to drop the role that it has privileges. Use REVOKE API to revoke privileges', { context: 'failed to check if drop role' });
     }
     if (honoursForce) this.grants.delete(name);
     this.roles.delete(name);
@@ -395,7 +395,9 @@ export class RbacEngine {
     const user = this.userName(rawUser);
     const role = this.roleName(rawRole);
     if (!this.roles.has(role)) throw new RbacError('NotFound', NO_ROLE);
-    if (!this.users.has(user)) throw new RbacError('NotFound', NO_USER);
+    if (!this.users.has(user)) {
+      throw new RbacError('NotFound', NO_USER, { context: 'failed to check if operate user role', messageFrom2619: `user "${user}" not found` });
+    }
     this.bindingsOf(user).add(role);
   }
 
@@ -446,6 +448,9 @@ export class RbacEngine {
   private resolveV1(input: GrantV1Input, grantor: string): Grant[] {
     this.checkGrantEntity(input.role, input.objectType, input.objectName, input.privilege);
     if (!OBJECT_TYPES.includes(input.objectType as ObjectType)) {
+      if (this.features.objectEntityWording) {
+        throw new RbacError('ParameterInvalid', 'the object entity in the request is nil or invalid', { layer: 'coord', context: 'failed to operate privilege common check' });
+      }
       throw new RbacError(
         'ParameterInvalid',
         `not found the object type[name: ${input.objectType}], supported the object types: [Collection Global User]`,
@@ -490,7 +495,9 @@ export class RbacEngine {
   }
 
   private checkRoleAndGrantor(role: string, grantor: string): void {
-    if (!this.roles.has(role)) throw new RbacError('NotFound', NO_ROLE);
+    if (!this.roles.has(role)) {
+      throw new RbacError('NotFound', NO_ROLE, { context: 'failed to operate privilege common check', messageFrom2619: `the role "${role}" does not exist` });
+    }
     if (!this.users.has(grantor)) throw new RbacError('NotFound', NO_USER);
   }
 

@@ -51,6 +51,13 @@ export interface RbacErrorOptions {
    * 2.6.19 the reason carries the whole chain, before that only the innermost message.
    */
   readonly context?: string;
+  /** How 2.6.19+ words the innermost message, where it changed (`user "X" not found`). */
+  readonly messageFrom2619?: string;
+  /**
+   * 2.6.19+ classifies root-coordinator refusals through merr: most become ParameterInvalid
+   * (1100); those raised as plain Go errors stay 65535 (`plain`).
+   */
+  readonly plainFrom2619?: boolean;
 }
 
 export class RbacError extends Error {
@@ -61,6 +68,8 @@ export class RbacError extends Error {
   readonly typed: boolean;
   readonly merr: 'DatabaseNameInvalid' | undefined;
   readonly context: string | undefined;
+  readonly messageFrom2619: string | undefined;
+  readonly plainFrom2619: boolean;
 
   /** `message` is Milvus's own text for the failure, without any merr suffix. */
   constructor(kind: RbacErrorKind, message: string, options: RbacErrorOptions = {}) {
@@ -73,6 +82,8 @@ export class RbacError extends Error {
     this.typed = options.typed ?? this.layer === 'proxy';
     this.merr = options.merr;
     this.context = options.context;
+    this.messageFrom2619 = options.messageFrom2619;
+    this.plainFrom2619 = options.plainFrom2619 ?? false;
   }
 }
 

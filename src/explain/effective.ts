@@ -2,6 +2,7 @@ import type { AccessIndex, AccessQuery } from '../model/access.js';
 import { legacyGroupMembers } from '../model/access-policies.js';
 import type { ExpandedPolicy } from '../model/access-policies.js';
 import { ALL_PRIVILEGE, ANY, PRIVILEGES, findPrivilege, isBuiltinGroupName, objectTypeOf } from '../model/catalogue.js';
+import { ROOT_USER } from '../model/names.js';
 import type { Grant, ObjectType } from '../model/types.js';
 import { describeGroupDifference, serverGroupDifferences } from './server-groups.js';
 import type { BuiltinGroupDifference } from './server-groups.js';
@@ -171,8 +172,18 @@ export function effectiveAccess(index: AccessIndex, user: string): EffectiveAcce
   }
   const access: EffectiveAccess = { user, unconditional: index.unconditionalReason(user), roles, entries, ineffective };
   const differences = serverGroupDifferences(index);
-  if (differences.length === 0) return access;
-  return { ...access, builtinGroupDifferences: differences, notes: differences.map(describeGroupDifference) };
+  const notes = [...(user === ROOT_USER ? rootNotes(index) : []), ...differences.map(describeGroupDifference)];
+  const withDifferences = differences.length === 0 ? access : { ...access, builtinGroupDifferences: differences };
+  return notes.length === 0 ? withDifferences : { ...withDifferences, notes };
+}
+
+/**
+ * Why root is answered like any user, when it is: the reader otherwise expects root to pass
+ * every check. Nothing under Milvus's default, which the root line itself explains.
+ */
+export function rootNotes(index: AccessIndex): string[] {
+  if (index.options.rootShouldBindRole !== true) return [];
+  return ['Note: common.security.rootShouldBindRole is true: root is checked like any user, through its roles and public (bound to admin it may do everything)'];
 }
 
 /** Whether an entry admits a request: the reading contract of {@link EffectiveEntry}. */

@@ -26,9 +26,12 @@ export class UnknownUserError extends Error {
   override readonly name = 'UnknownUserError';
 }
 
-/** The index answering for a source: its state, its version's rules and, live, the server's built-in groups. */
+/**
+ * The index answering for a source: its state, its version's rules, its declared server settings
+ * and, live, the server's built-in groups.
+ */
 export function accessIndexFor(source: ExplainSource): AccessIndex {
-  return new AccessIndex(source.state, source.version, source.builtinGroups);
+  return new AccessIndex(source.state, source.version, source.builtinGroups, { rootShouldBindRole: source.serverSettings?.rootShouldBindRole === true });
 }
 
 /** The source's own notes first (they say where the answer comes from), then the answer's. */

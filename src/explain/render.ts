@@ -57,7 +57,9 @@ export function groupEntries(entries: readonly EffectiveEntry[]): PrivilegeLine[
 }
 
 function unconditionalText(access: EffectiveAccess): string | null {
-  if (access.unconditional === 'root') return `${access.user} is the root user: every request is allowed without any grant.`;
+  if (access.unconditional === 'root') {
+    return `${access.user} is the root user: it bypasses every privilege check (common.security.rootShouldBindRole is false, Milvus's default), so every request is allowed without any grant.`;
+  }
   if (access.unconditional === 'admin') return `${access.user} holds the admin role: every request is allowed without any grant.`;
   return null;
 }
@@ -118,7 +120,7 @@ export function renderWhoCanText(answer: WhoCanAnswer): string {
   out.push(...(answer.notes ?? []));
   out.push(`users (${answer.users.length}):`);
   for (const u of [...answer.users].sort((a, b) => byText(a.user, b.user))) {
-    if (u.because === 'root') out.push(`  ${u.user}  (root user: always allowed)`);
+    if (u.because === 'root') out.push(`  ${u.user}  (root user: bypasses privilege checks, as common.security.rootShouldBindRole is false)`);
     else if (u.because === 'admin') out.push(`  ${u.user}  (admin role: always allowed)`);
     else if (u.because === 'self') out.push(`  ${u.user}  (acting on their own user)`);
     else {

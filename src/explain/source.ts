@@ -1,5 +1,6 @@
 import type { ConnectionFlags } from '../milvus/connection-settings.js';
 import type { BuiltinGroupMembers } from '../model/access-policies.js';
+import type { ServerSettings } from '../model/desired.js';
 import type { Diagnostic } from '../policy/diagnostics.js';
 import type { RbacState } from '../model/types.js';
 import type { MilvusVersion } from '../model/versions.js';
@@ -24,6 +25,11 @@ export interface ExplainSource {
   readonly builtinGroups?: BuiltinGroupMembers;
   /** Things to tell the reader about this source, shown with every answer. */
   readonly notes?: readonly string[];
+  /**
+   * Server settings no API reports: a policy's `target.settings`, or what the caller declares for
+   * a live server. Absent: Milvus's defaults (root bypasses every check).
+   */
+  readonly serverSettings?: ServerSettings;
 }
 
 export type SourceResult =
@@ -49,12 +55,21 @@ export async function sourceFromPolicy(files: readonly string[], milvusVersion?:
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics, message: 'the policy is invalid' };
   return {
     ok: true,
-    source: { state: result.desired.state, version, origin: `policy ${result.files.join(', ')}` },
+    source: {
+      state: result.desired.state,
+      version,
+      origin: `policy ${result.files.join(', ')}`,
+      ...(result.desired.serverSettings ? { serverSettings: result.desired.serverSettings } : {}),
+    },
     diagnostics: result.diagnostics,
   };
 }
 
-export async function sourceFromLive(flags: ConnectionFlags): Promise<ExplainSource> {
+/**
+ * @param serverSettings what the caller knows of the server's configuration (Milvus cannot be
+ *   asked for it); default: Milvus's defaults.
+ */
+export async function sourceFromLive(flags: ConnectionFlags, serverSettings?: ServerSettings): Promise<ExplainSource> {
   const { connect, connectionOptionsFromEnv, isMilvusCallError, readLiveState } = await import('../milvus/index.js');
   const { readBuiltinGroups } = await import('../milvus/read-builtin-groups.js');
   const connection = await connect(connectionOptionsFromEnv(flags));
@@ -76,6 +91,7 @@ export async function sourceFromLive(flags: ConnectionFlags): Promise<ExplainSou
       origin: `Milvus ${read.versionString} at ${read.address}`,
       ...(builtinGroups ? { builtinGroups } : {}),
       ...(notes.length > 0 ? { notes } : {}),
+      ...(serverSettings ? { serverSettings } : {}),
     };
   } finally {
     await connection.close();

@@ -1,5 +1,6 @@
 import type { AccessIndex, AccessPath, AccessQuery } from '../model/access.js';
 import { ADMIN_ROLE, ROOT_USER } from '../model/names.js';
+import { rootNotes } from './effective.js';
 import { describeGroupDifference, serverGroupDifferences } from './server-groups.js';
 import type { BuiltinGroupDifference } from './server-groups.js';
 
@@ -49,6 +50,7 @@ export function whoCan(index: AccessIndex, query: AccessQuery): WhoCanAnswer {
     if (paths.length > 0) roles.push({ role, unconditional: false, paths });
   }
   const differences = serverGroupDifferences(index);
-  if (differences.length === 0) return { query, users, roles };
-  return { query, users, roles, builtinGroupDifferences: differences, notes: differences.map(describeGroupDifference) };
+  const notes = [...rootNotes(index), ...differences.map(describeGroupDifference)];
+  const answer: WhoCanAnswer = differences.length === 0 ? { query, users, roles } : { query, users, roles, builtinGroupDifferences: differences };
+  return notes.length === 0 ? answer : { ...answer, notes };
 }

@@ -77,7 +77,7 @@ async function exportWith(conn: MilvusConnection, options: RunExportOptions): Pr
   const live = await readLiveState(conn, { userDescriptions: 'all' });
   let selected: SelectedForExport;
   try {
-    selected = selectForExport(live.state, options.selection);
+    selected = selectForExport(live.state, options.selection, { version: live.version });
   } catch (error) {
     if (error instanceof ExportSelectionError) return failure(`Error: ${error.message}`);
     throw error;

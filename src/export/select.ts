@@ -1,9 +1,10 @@
-import type { DesiredState, DesiredUser, NameMatcher } from '../model/desired.js';
-import deepEqual from 'fast-deep-equal';
-import { canonicalState } from '../model/canonical.js';
-import { ADMIN_ROLE, PUBLIC_DEFAULT_GRANTS, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
+import type { DesiredState, DesiredUser, NameMatcher, ServerSettings } from '../model/desired.js';
+import { canonicalState, grantKey } from '../model/canonical.js';
+import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER, publicDefaultGrants } from '../model/names.js';
 import { matchesName } from '../model/scope.js';
-import type { PrivilegeGroupState, RbacState, RoleState } from '../model/types.js';
+import type { Grant, PrivilegeGroupState, RbacState, RoleState } from '../model/types.js';
+import type { MilvusVersion } from '../model/versions.js';
+import { compareVersions } from '../model/versions.js';
 
 /**
  * Which part of a live instance an export adopts. Empty: everything the tool can own (every
@@ -28,12 +29,74 @@ export interface SelectedForExport {
   readonly externalGroups: readonly PrivilegeGroupState[];
 }
 
+export interface ExportOptions {
+  /**
+   * The server's configuration, which Milvus does not report. `enablePublicPrivilege: false`
+   * means a fresh server gives `public` no grants, so any grant `public` holds is policy.
+   */
+  readonly serverSettings?: ServerSettings;
+  /** The server's version, whose defaults a fresh server gives `public`; absent: any release's. */
+  readonly version?: MilvusVersion;
+}
+
 export class ExportSelectionError extends Error {}
 
+/** One set of defaults `public` gets at start-up, and the first release that gives it. */
+interface PublicDefaults {
+  readonly since: MilvusVersion;
+  readonly keys: ReadonlySet<string>;
+}
+
+let history: readonly PublicDefaults[] | undefined;
+
+/**
+ * Every distinct set names.ts's publicDefaultGrants gives, oldest release first, found by asking
+ * it release by release so names.ts stays the one place that knows them.
+ */
+function publicDefaultsHistory(): readonly PublicDefaults[] {
+  if (history) return history;
+  const out: PublicDefaults[] = [];
+  const versions: MilvusVersion[] = [];
+  for (let minor = 0; minor < 20; minor++) for (let patch = 0; patch < 100; patch++) versions.push({ major: 2, minor, patch });
+  versions.push({ major: 3, minor: 0, patch: 0 });
+  for (const since of versions) {
+    const keys = new Set(canonicalGrants(publicDefaultGrants(since)).map(grantKey));
+    const last = out.at(-1);
+    if (!last || last.keys.size !== keys.size || [...keys].some((k) => !last.keys.has(k))) out.push({ since, keys });
+  }
+  history = out;
+  return out;
+}
+
+function canonicalGrants(grants: readonly Grant[]): readonly Grant[] {
+  return canonicalState({ users: [], roles: [{ name: PUBLIC_ROLE, grants: [...grants] }], privilegeGroups: [] }).roles[0]?.grants ?? [];
+}
+
+/**
+ * Whether `public` holds only what Milvus gave it itself. With enablePublicPrivilege false a
+ * fresh server gives nothing (internal/rootcoord/root_coord.go initRbac). Otherwise every start
+ * grants the running release's defaults and never revokes older ones, so an upgraded server holds
+ * its release's set plus some of earlier releases': untouched means at least the set of the
+ * release (of some release, when the version is unknown) and nothing beyond the sets up to it.
+ */
+function publicIsUntouched(role: RoleState, options: ExportOptions): boolean {
+  if (options.serverSettings?.enablePublicPrivilege === false) return role.grants.length === 0;
+  const held = new Set(role.grants.map(grantKey));
+  const sets = publicDefaultsHistory();
+  const upTo = options.version;
+  // The sets are in release order: the release's own set is the last one starting at or before it.
+  const candidates = upTo ? [sets.filter((d) => compareVersions(d.since, upTo) <= 0).length - 1] : sets.map((_, i) => i);
+  return candidates.some((i) => {
+    const current = sets[i];
+    if (!current || [...current.keys].some((k) => !held.has(k))) return false;
+    const allowed = new Set(sets.slice(0, i + 1).flatMap((d) => [...d.keys]));
+    return [...held].every((k) => allowed.has(k));
+  });
+}
+
 /** public keeps what every fresh Milvus gives it unless someone changed it: only then is it policy. */
-function publicIsChanged(role: RoleState): boolean {
-  const defaults = canonicalState({ users: [], roles: [{ name: PUBLIC_ROLE, grants: [...PUBLIC_DEFAULT_GRANTS] }], privilegeGroups: [] }).roles[0]?.grants;
-  return !deepEqual(role.grants, defaults);
+function publicIsChanged(role: RoleState, options: ExportOptions): boolean {
+  return !publicIsUntouched(role, options);
 }
 
 function isPartial(selection: ExportSelection): boolean {
@@ -57,7 +120,7 @@ function selectNames(all: readonly string[], matcher: NameMatcher, builtins: Rea
   return all.filter((name) => (builtins.has(name) ? matcher.names?.includes(name) ?? false : matchesName(matcher, name)));
 }
 
-export function selectForExport(live: RbacState, selection: ExportSelection = {}): SelectedForExport {
+export function selectForExport(live: RbacState, selection: ExportSelection = {}, options: ExportOptions = {}): SelectedForExport {
   const partial = isPartial(selection);
   const problems = [
     ...missing('user', selection.users, live.users.map((u) => u.name)),
@@ -83,7 +146,7 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
     groupNames = selectNames(live.privilegeGroups.map((g) => g.name), scope.privilegeGroups, new Set());
   } else {
     userNames = live.users.map((u) => u.name).filter((name) => !builtinUsers.has(name));
-    roleNames = live.roles.filter((r) => r.name !== ADMIN_ROLE && (r.name !== PUBLIC_ROLE || publicIsChanged(r))).map((r) => r.name);
+    roleNames = live.roles.filter((r) => r.name !== ADMIN_ROLE && (r.name !== PUBLIC_ROLE || publicIsChanged(r, options))).map((r) => r.name);
     groupNames = live.privilegeGroups.map((g) => g.name);
     scope = { users: { names: userNames }, roles: { names: roleNames }, privilegeGroups: { names: groupNames } };
   }

@@ -84,12 +84,15 @@ function membership(desired: DesiredState): LintFinding[] {
       subject: { kind: 'role', name: role.name },
     });
   }
+  // root needs no role while it bypasses the checks; once the policy says the server makes it
+  // bind one (target.settings.rootShouldBindRole), a root without roles is as weak as anyone.
+  const rootNeedsRoles = desired.serverSettings?.rootShouldBindRole === true;
   for (const user of desired.state.users) {
-    if (user.name === ROOT_USER || user.roles.length > 0) continue;
+    if ((user.name === ROOT_USER && !rootNeedsRoles) || user.roles.length > 0) continue;
     out.push({
       code: 'user-without-roles',
       severity: 'warning',
-      message: `user ${user.name} has no roles: it can do only what public allows`,
+      message: `user ${user.name} has no roles: it can do only what public allows${user.name === ROOT_USER ? ' (target.settings.rootShouldBindRole is true, so root no longer bypasses the checks)' : ''}`,
       subject: { kind: 'user', name: user.name },
     });
   }

@@ -10,7 +10,8 @@ import { NEWEST_KNOWN_VERSION } from './versions.js';
  * Effective access: may `user` do `privilege` on an object, and through which role and grant?
  * The rules are those of Milvus's proxy (internal/proxy/privilege_interceptor.go and the policy
  * expansion in internal/rootcoord/root_coord.go `ListPolicy`; details in access-policies.ts and
- * docs/explain.md): `root` may do anything; members of `admin` may do anything (the matcher's
+ * docs/explain.md): `root` may do anything (unless the server sets rootShouldBindRole, see
+ * {@link AccessOptions}); members of `admin` may do anything (the matcher's
  * `r.sub == "admin"`); every user also holds `public`; a user may always read and change
  * themselves (`isCurUserObject`: a `User` object named after the caller). Everything else comes
  * from grants. The emulator authorises calls with this; `explain`, `who-can` and lint reuse it.
@@ -43,6 +44,19 @@ export type AccessDecision =
   | { readonly allowed: true; readonly because: 'grant'; readonly role: string; readonly grant: Grant; readonly via: readonly string[] }
   | { readonly allowed: false };
 
+/**
+ * Server settings that change the rules and that no API reports (a policy declares them in
+ * `target.settings`). Every field's absence is Milvus's default.
+ */
+export interface AccessOptions {
+  /**
+   * common.security.rootShouldBindRole (2.5.4+, default false). The proxy skips the check for
+   * root only while it is false (privilege_interceptor.go: `!RootShouldBindRole && username ==
+   * root`); when true root is checked like any user, and binding it to admin restores everything.
+   */
+  readonly rootShouldBindRole?: boolean;
+}
+
 /** The version whose rules apply when none is known (a policy read without a server). */
 export const NEWEST_RULES_VERSION: MilvusVersion = NEWEST_KNOWN_VERSION;
 
@@ -65,11 +79,13 @@ export class AccessIndex {
   /**
    * @param builtinGroups built-in group members as the server lists them, when read live; groups
    *   it does not name (and every group when absent) keep the catalogue's members for `version`.
+   * @param options server settings that change the rules (default: Milvus's defaults).
    */
   constructor(
     readonly state: RbacState,
     readonly version: MilvusVersion = NEWEST_RULES_VERSION,
     readonly builtinGroups?: BuiltinGroupMembers,
+    readonly options: AccessOptions = {},
   ) {
     for (const u of state.users) this.rolesByUser.set(u.name, [...(this.rolesByUser.get(u.name) ?? []), ...u.roles]);
     for (const r of state.roles) this.grantsByRole.set(r.name, [...(this.grantsByRole.get(r.name) ?? []), ...r.grants]);
@@ -83,7 +99,7 @@ export class AccessIndex {
 
   /** Why `user` holds everything without a grant, or null. */
   unconditionalReason(user: string): 'root' | 'admin' | null {
-    return unconditionalAccess(user, this.rolesByUser.get(user) ?? []);
+    return unconditionalAccess(user, this.rolesByUser.get(user) ?? [], this.options);
   }
 
   /** The role's grants as the proxy's policies (memoised per role). */
@@ -153,28 +169,32 @@ export class AccessIndex {
 }
 
 /**
- * Root, and every member of `admin`, pass Milvus's privilege interceptor without any grant being
- * looked at; callers that know a user's bound roles can decide this without building an index.
+ * Root (unless rootShouldBindRole is set), and every member of `admin`, pass Milvus's privilege
+ * interceptor without any grant being looked at; callers that know a user's bound roles can
+ * decide this without building an index. With rootShouldBindRole, root bound to admin passes as
+ * an admin member (the matcher's `r.sub == "admin"`), and otherwise needs grants like anyone.
  */
-export function unconditionalAccess(user: string, boundRoles: readonly string[]): 'root' | 'admin' | null {
-  if (user === ROOT_USER) return 'root';
+export function unconditionalAccess(user: string, boundRoles: readonly string[], options: AccessOptions = {}): 'root' | 'admin' | null {
+  if (user === ROOT_USER && options.rootShouldBindRole !== true) return 'root';
   return boundRoles.includes(ADMIN_ROLE) ? 'admin' : null;
 }
 
-const versionKey = (v: MilvusVersion): string => `${v.major}.${v.minor}.${v.patch}`;
+const indexKey = (v: MilvusVersion, options: AccessOptions): string =>
+  `${v.major}.${v.minor}.${v.patch}${options.rootShouldBindRole === true ? '+rootShouldBindRole' : ''}`;
 const indexCache = new WeakMap<RbacState, Map<string, AccessIndex>>();
 
-/** The index of a state, built once per state object and version (states are immutable). */
-export function accessIndexOf(state: RbacState, version: MilvusVersion = NEWEST_RULES_VERSION): AccessIndex {
-  let byVersion = indexCache.get(state);
-  if (!byVersion) {
-    byVersion = new Map();
-    indexCache.set(state, byVersion);
+/** The index of a state, built once per state object, version and options (states are immutable). */
+export function accessIndexOf(state: RbacState, version: MilvusVersion = NEWEST_RULES_VERSION, options: AccessOptions = {}): AccessIndex {
+  let byKey = indexCache.get(state);
+  if (!byKey) {
+    byKey = new Map();
+    indexCache.set(state, byKey);
   }
-  let index = byVersion.get(versionKey(version));
+  const key = indexKey(version, options);
+  let index = byKey.get(key);
   if (!index) {
-    index = new AccessIndex(state, version);
-    byVersion.set(versionKey(version), index);
+    index = new AccessIndex(state, version, undefined, options);
+    byKey.set(key, index);
   }
   return index;
 }
@@ -185,8 +205,9 @@ export function decideAccess(
   user: string,
   privilege: string,
   target: AccessTarget,
+  options: AccessOptions = {},
 ): AccessDecision {
-  return accessIndexOf(state, version).decide(user, { privilege, ...target });
+  return accessIndexOf(state, version, options).decide(user, { privilege, ...target });
 }
 
 export function isAllowed(
@@ -195,8 +216,9 @@ export function isAllowed(
   user: string,
   privilege: string,
   target: AccessTarget,
+  options: AccessOptions = {},
 ): boolean {
-  return decideAccess(state, version, user, privilege, target).allowed;
+  return decideAccess(state, version, user, privilege, target, options).allowed;
 }
 
 /** Every grant path by which `user` holds the queried privilege (empty for root/admin-only access). */
@@ -205,8 +227,9 @@ export function explainAccess(
   user: string,
   query: AccessQuery,
   version: MilvusVersion = NEWEST_RULES_VERSION,
+  options: AccessOptions = {},
 ): AccessPath[] {
-  return accessIndexOf(state, version).paths(user, query);
+  return accessIndexOf(state, version, options).paths(user, query);
 }
 
 /** The privilege Milvus's interceptor demands for an RBAC call, and on which object. */

@@ -46,7 +46,35 @@ export interface DesiredState {
    * role or user the policy gives no description keeps whatever the server has.
    */
   readonly descriptions?: ManagedDescriptions;
+  /**
+   * Server settings the policy declares (`target.settings`): the tool cannot read them from
+   * Milvus, and they change what root and `public` can do. Absent: Milvus's defaults.
+   */
+  readonly serverSettings?: ServerSettings;
 }
+
+/**
+ * Milvus configuration that changes access control but that no API reports. Each field absent
+ * means "not declared": Milvus's default applies (see {@link DEFAULT_SERVER_SETTINGS}).
+ */
+export interface ServerSettings {
+  /** common.security.rootShouldBindRole (2.5.4+): root is checked like any user when true. */
+  readonly rootShouldBindRole?: boolean;
+  /**
+   * common.security.enablePublicPrivilege (2.5.4+; proxy.enablePublicPrivilege from 2.4.3): when
+   * false, Milvus does not give `public` its default grants at start-up.
+   */
+  readonly enablePublicPrivilege?: boolean;
+  /** common.security.superUsers (2.2.1+): callers who may change a password without the old one. */
+  readonly superUsers?: readonly string[];
+}
+
+/** Milvus's defaults for {@link ServerSettings}, in force when a policy declares nothing. */
+export const DEFAULT_SERVER_SETTINGS: Required<ServerSettings> = Object.freeze({
+  rootShouldBindRole: false,
+  enablePublicPrivilege: true,
+  superUsers: Object.freeze([]) as readonly string[],
+});
 
 export interface ManagedDescriptions {
   readonly roles: Readonly<Record<string, string>>;

@@ -35,6 +35,16 @@ export const DEFAULT_NAME_LIMITS: NameLimits = Object.freeze({
   maxPasswordLength: 256,
 });
 
+/**
+ * The name limits a Milvus release uses by default: from 2.4.18 and 2.5.0 proxy.maxPasswordLength
+ * is 72 (bcrypt's limit; #38128 on 2.4, commit 2208b7c2ef / #37983 on 2.5), before that 256
+ * with bcrypt failing past 72.
+ */
+export function nameLimitsOf(version: { readonly major: number; readonly minor: number; readonly patch: number }): NameLimits {
+  const from2418 = version.major > 2 || (version.major === 2 && (version.minor > 4 || (version.minor === 4 && version.patch >= 18)));
+  return from2418 ? { ...DEFAULT_NAME_LIMITS, maxPasswordLength: BCRYPT_MAX_PASSWORD_BYTES } : DEFAULT_NAME_LIMITS;
+}
+
 export const DEFAULT_OBJECT_LIMITS: ObjectLimits = Object.freeze({ maxUsers: 100, maxRoles: 10 });
 
 export const ROOT_USER = 'root';

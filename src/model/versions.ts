@@ -34,8 +34,14 @@ export interface FeatureSet {
   readonly grantsFollowCollection: boolean;
   /** Role and user descriptions: AlterRole, CreateRole/CreateCredential/UpdateCredential descriptions. */
   readonly descriptions: boolean;
-  /** Refusals carry merr codes (1100, 9) and the whole chain of the error in the reason. */
+  /** Root-coordinator refusals carry their wrappers ("failed to check if drop role: …"). */
+  readonly refusalChains: boolean;
+  /** Root-coordinator refusals are classified through merr (1100, 9) instead of 65535. */
   readonly merrRefusals: boolean;
+  /** PermissionDenied names the database ("… in the `db` database"). */
+  readonly deniedNamesDatabase: boolean;
+  /** A v1 grant's bad object type reads "the object entity in the request is nil or invalid". */
+  readonly objectEntityWording: boolean;
 }
 
 /** The version profiles the emulator can play and the tests cover. */
@@ -102,7 +108,10 @@ export function featuresOf(v: MilvusVersion): FeatureSet {
     trimsNames: atLeast(v, '2.4.0'),
     grantsFollowCollection: atLeast(v, '2.6.12'),
     descriptions: atLeast(v, '2.6.19'),
+    refusalChains: atLeast(v, '2.6.6'),
     merrRefusals: atLeast(v, '2.6.19'),
+    deniedNamesDatabase: atLeast(v, '2.4.1'),
+    objectEntityWording: atLeast(v, '2.4.18'),
   };
 }
 

@@ -49,7 +49,7 @@ export function makePlan(options: MakePlanOptions): Plan {
     limits,
     versionLabel: live.versionString,
   });
-  const steps = orderSteps({ operations: diff.operations, live: live.state, operator });
+  const steps = orderSteps({ operations: diff.operations, live: live.state, operator, ...(desired.serverSettings ? { serverSettings: desired.serverSettings } : {}) });
   simulatePlan({ live: live.state, desired, steps, version: live.version, limits, operator, droppedRoles: diff.dropped.roles });
   return {
     formatVersion: PLAN_FORMAT_VERSION,

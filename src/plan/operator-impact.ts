@@ -1,3 +1,4 @@
+import type { AccessOptions } from '../model/access.js';
 import { PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { Operation } from '../model/operations.js';
 import type { RbacState } from '../model/types.js';
@@ -30,15 +31,20 @@ export function customGroupsGrantedTo(state: RbacState, roles: ReadonlySet<strin
 /**
  * The judge of each operation's impact on `operator`, as the live state stands. An empty
  * operator (credentials that name no user) is affected by nothing that can be known.
+ *
+ * `settings.rootShouldBindRole` is the server's common.security.rootShouldBindRole, which no API
+ * reports: callers pass what the policy declares (DesiredState.serverSettings), default false.
+ * When true, root is judged like any other operator.
  */
-export function operatorImpactJudge(live: RbacState, operator: string): (op: Operation) => OperatorImpact {
+export function operatorImpactJudge(live: RbacState, operator: string, settings: AccessOptions = {}): (op: Operation) => OperatorImpact {
   if (!operator) return () => 'none';
   const roles = rolesHeldBy(live, operator);
   const groups = customGroupsGrantedTo(live, roles);
   return (op) => {
     if ((op.kind === 'updatePassword' || op.kind === 'dropUser') && op.user === operator) return 'ends-session';
-    // root passes every privilege check whatever its roles and grants.
-    if (operator === ROOT_USER) return 'none';
+    // root passes every privilege check whatever its roles and grants, unless the server makes
+    // it bind a role: then its bindings and their grants are what it holds, as for anyone.
+    if (operator === ROOT_USER && settings.rootShouldBindRole !== true) return 'none';
     switch (op.kind) {
       case 'unbindRole':
         return op.user === operator ? 'takes-access' : 'none';

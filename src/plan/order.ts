@@ -2,6 +2,7 @@ import { PHASE_ORDER } from '../model/operations.js';
 import type { Operation, OperationKind } from '../model/operations.js';
 import { ROOT_USER } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
+import type { ServerSettings } from '../model/desired.js';
 import type { PlannedOperation } from './diff.js';
 import { operatorImpactJudge, rolesHeldBy } from './operator-impact.js';
 import type { PlanStep } from './types.js';
@@ -57,6 +58,8 @@ export function stepId(op: Operation): string {
 export interface OrderInput {
   readonly operations: readonly PlannedOperation[];
   readonly live: RbacState;
+  /** What the policy declares of the server (rootShouldBindRole decides whether root is exempt). */
+  readonly serverSettings?: Pick<ServerSettings, 'rootShouldBindRole'>;
   /** The user running the apply; '' or absent when unknown (then nothing is flagged). */
   readonly operator?: string;
 }
@@ -64,8 +67,9 @@ export interface OrderInput {
 /** Steps sorted by phase; within a phase, in the diff's (deterministic) order. */
 export function orderSteps(input: OrderInput): PlanStep[] {
   const operator = input.operator ?? '';
-  const impactOf = operatorImpactJudge(input.live, operator);
-  const operatorRoles = operator && operator !== ROOT_USER ? rolesHeldBy(input.live, operator) : new Set<string>();
+  const impactOf = operatorImpactJudge(input.live, operator, input.serverSettings);
+  const rootExempt = operator === ROOT_USER && input.serverSettings?.rootShouldBindRole !== true;
+  const operatorRoles = operator && !rootExempt ? rolesHeldBy(input.live, operator) : new Set<string>();
   const steps = input.operations.map((planned, index): { step: PlanStep; index: number } => {
     const op = planned.operation;
     const impact = impactOf(op);

@@ -8,6 +8,7 @@ import { checkScope, scopeOf } from './check-scope.js';
 import { compileGroups } from './compile-groups.js';
 import { compileRoles } from './compile-roles.js';
 import { compileDescriptions } from './compile-descriptions.js';
+import { compileServerSettings } from './compile-settings.js';
 import { compileUsers } from './compile-users.js';
 import type { CompileContext } from './context.js';
 import { at } from './definitions.js';
@@ -71,6 +72,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
   const roles = compileRoles(merged, ctx, origins);
   const { users, desired } = compileUsers(merged, ctx, scope.roles);
   const descriptions = compileDescriptions(merged, ctx);
+  const serverSettings = compileServerSettings(merged, ctx);
   checkLimits(merged, reporter);
 
   const flagged = <T extends { protect?: boolean }>(defs: Map<string, Definition<T>>): string[] =>
@@ -92,5 +94,6 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     databases: [...databases].sort(),
     ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
     ...(descriptions ? { descriptions } : {}),
+    ...(serverSettings ? { serverSettings } : {}),
   };
 }

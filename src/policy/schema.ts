@@ -190,6 +190,29 @@ const privilegeGroup: JsonSchema = {
   },
 };
 
+// Settings no Milvus API reports: declared so lock-out protection, explain and export reason
+// about the server as it is configured, not as Milvus's defaults would have it.
+const serverSettings: JsonSchema = {
+  type: 'object',
+  description: 'Milvus configuration that changes what root and public can do and that the tool cannot read from the server. Declare what milvus.yaml sets; absent keys mean Milvus\'s defaults.',
+  additionalProperties: false,
+  properties: {
+    rootShouldBindRole: {
+      type: 'boolean',
+      description: 'common.security.rootShouldBindRole (Milvus >= 2.5.4, default false). true: root is checked like any user (its roles plus public; bind it to admin for full access).',
+    },
+    enablePublicPrivilege: {
+      type: 'boolean',
+      description: 'common.security.enablePublicPrivilege (Milvus >= 2.5.4; proxy.enablePublicPrivilege from 2.4.3; default true). false: Milvus does not give public its default grants at start-up.',
+    },
+    superUsers: {
+      type: 'array',
+      items: nameString('A user name.'),
+      description: 'common.security.superUsers (default empty): users who may change a password without giving the old one. No other privilege.',
+    },
+  },
+};
+
 export function buildPolicySchema(): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -220,6 +243,7 @@ export function buildPolicySchema(): JsonSchema {
               maxRoles: { type: 'integer', minimum: 1, description: 'proxy.maxRoleNum of the server (default 10, admin and public count).' },
             },
           },
+          settings: serverSettings,
         },
       },
       scope: {

@@ -8,6 +8,14 @@ export type OneOrMany<T> = T | readonly T[];
 export interface TargetSpec {
   readonly minVersion?: string;
   readonly limits?: { readonly maxUsers?: number; readonly maxRoles?: number };
+  readonly settings?: SettingsSpec;
+}
+
+/** `target.settings`: server configuration the tool cannot read (docs/policy.md). */
+export interface SettingsSpec {
+  readonly rootShouldBindRole?: boolean;
+  readonly enablePublicPrivilege?: boolean;
+  readonly superUsers?: readonly string[];
 }
 
 export type MatcherSpec =

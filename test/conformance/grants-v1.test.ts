@@ -152,12 +152,13 @@ describe('v1 grants', () => {
     }
   });
 
-  it(`${source('rootcoord operatePrivilegeCommonCheck: object type')} refuses an unknown object type, case-sensitively`, async () => {
-    const { root, role } = await roleWith(target(), 'otype');
+  it(`${source('rootcoord isValidObject; 2.4.18+ (#37787): "the object entity in the request is nil or invalid"')} refuses an unknown object type, case-sensitively`, async () => {
+    const t = target();
+    const { root, role } = await roleWith(t, 'otype');
     for (const object of ['Foo', 'global']) {
       expectError(await root.grantPrivilege({ roleName: role, object: object as RbacObjects, objectName: '*', privilegeName: 'CreateCollection' }), {
         error_code: 'OperatePrivilegeFailure',
-        reason: `not found the object type[name: ${object}], supported the object types: [`,
+        reason: t.features.objectEntityWording ? 'the object entity in the request is nil or invalid' : `not found the object type[name: ${object}], supported the object types: [`,
       });
     }
   });
