@@ -1,3 +1,4 @@
+import { unknownPrivilegesIn } from '../policy/index.js';
 import type { DesiredState, DesiredUser, NameMatcher, ServerSettings } from '../model/desired.js';
 import { canonicalState, grantKey } from '../model/canonical.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER, publicDefaultGrants } from '../model/names.js';
@@ -174,6 +175,10 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
       externalGroups.add(group);
       notes.push(`role "${role.name}" is granted privilege group "${group}", which is left outside the export: the policy assumes it exists`);
     }
+  }
+  const unknown = unknownPrivilegesIn(state, new Map(live.privilegeGroups.map((g) => [g.name, g])));
+  if (unknown.length > 0) {
+    notes.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is a privilege' : 'are privileges'} this tool does not know (a newer Milvus's?): exported as granted, by object, and declared under target.serverPrivileges`);
   }
 
   const desiredUsers: Record<string, DesiredUser> = {};

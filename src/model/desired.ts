@@ -46,6 +46,8 @@ export interface DesiredState {
    * role or user the policy gives no description keeps whatever the server has.
    */
   readonly descriptions?: ManagedDescriptions;
+  /** `target.serverPrivileges`: privileges the server has that the catalogue does not know. */
+  readonly serverPrivileges?: readonly string[];
   /**
    * Server settings the policy declares (`target.settings`): the tool cannot read them from
    * Milvus, and they change what root and `public` can do. Absent: Milvus's defaults.

@@ -245,7 +245,7 @@ function checkGrantedGroupsExist(ctx: Context): void {
   for (const role of ctx.desiredRoles.values()) {
     for (const g of role.grants) {
       const name = g.privilege;
-      if (name === '*' || isDefinedPrivilegeName(name) || ctx.customGroups.has(name)) continue;
+      if (name === '*' || isDefinedPrivilegeName(name) || ctx.customGroups.has(name) || ctx.input.desired.serverPrivileges?.includes(name)) continue;
       ctx.out.problems.push(`role "${role.name}" is granted privilege group "${name}", which the policy does not define and the server does not have`);
     }
   }

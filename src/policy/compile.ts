@@ -66,6 +66,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     isExternalGroup: (name) => merged.scope.privilegeGroups !== undefined && !matchesName(scope.privilegeGroups, name),
     declaredDatabases,
     usedDatabases: new Set(),
+    serverPrivileges: new Set(merged.target?.value.serverPrivileges ?? []),
   };
   for (const kind of ['users', 'roles', 'privilegeGroups'] as const) checkScope(merged, kind, scope[kind], reporter);
   const groups = compileGroups(merged, ctx);
@@ -94,6 +95,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     databases: [...databases].sort(),
     ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
     ...(descriptions ? { descriptions } : {}),
+    ...(ctx.serverPrivileges.size > 0 ? { serverPrivileges: [...ctx.serverPrivileges].sort() } : {}),
     ...(serverSettings ? { serverSettings } : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface CompileContext {
   /** The `databases:` list, when the policy declares one. */
   readonly declaredDatabases: ReadonlySet<string> | undefined;
   readonly usedDatabases: Set<string>;
+  /** `target.serverPrivileges`: names the catalogue does not know, declared to exist on the server. */
+  readonly serverPrivileges: ReadonlySet<string>;
 }
 
 /**

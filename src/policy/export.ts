@@ -5,7 +5,7 @@ import { DEFAULT_DATABASE, ROOT_USER } from '../model/names.js';
 import type { Grant, ObjectType, PrivilegeGroupState, PrivilegeLevel, RbacState } from '../model/types.js';
 import { featuresOf, parseMilvusVersion } from '../model/versions.js';
 import type { MilvusVersion } from '../model/versions.js';
-import { builtinGroup, isSinglePrivilege, isValidForObjectType, levelOfPrivilege, objectTypeOfPrivilege } from './privileges.js';
+import { builtinGroup, isLegacyGroup, isSinglePrivilege, isValidForObjectType, levelOfPrivilege, objectTypeOfPrivilege } from './privileges.js';
 import { POLICY_FORMAT_VERSION } from './schema.js';
 
 export interface ExportOptions {
@@ -37,6 +37,17 @@ type Json = string | number | boolean | Json[] | { [key: string]: Json };
 
 const LEVEL_RANK: Readonly<Record<PrivilegeLevel, number>> = { collection: 0, database: 1, cluster: 2 };
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Privilege names granted in `state` that are neither in the catalogue nor custom groups. */
+export function unknownPrivilegesIn(state: RbacState, customGroups: ReadonlyMap<string, unknown>): string[] {
+  const names = new Set<string>();
+  for (const role of state.roles) {
+    for (const g of role.grants) {
+      if (g.privilege !== '*' && !customGroups.has(g.privilege) && !isSinglePrivilege(g.privilege) && !builtinGroup(g.privilege) && !isLegacyGroup(g.privilege)) names.add(g.privilege);
+    }
+  }
+  return [...names].sort();
+}
 
 function isDesired(input: DesiredState | RbacState): input is DesiredState {
   return 'state' in input;
@@ -221,7 +232,12 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
   const passwordEnv = options.passwordEnv ?? defaultPasswordEnv;
 
   const policy: Record<string, Json> = { version: POLICY_FORMAT_VERSION };
-  if (options.targetVersion) policy.target = { minVersion: options.targetVersion };
+  const target: Record<string, Json> = {};
+  if (options.targetVersion) target.minVersion = options.targetVersion;
+  // A grant of a privilege this tool does not know (a newer server's) is kept as it is, declared.
+  const unknown = unknownPrivilegesIn(state, customGroups);
+  if (unknown.length > 0) target.serverPrivileges = unknown;
+  if (Object.keys(target).length > 0) policy.target = target;
   if (desired) {
     const scope: Record<string, Json> = {};
     const defined = { users: state.users.map((u) => u.name), roles: state.roles.map((r) => r.name), privilegeGroups: state.privilegeGroups.map((g) => g.name) };

@@ -38,6 +38,14 @@ export function expandLevelGrant(ctx: CompileContext, file: SourceFile, path: Pa
   const items = privilegesOf(ctx, file, path, spec);
   for (const item of items) {
     const r = resolvePrivilege(ctx, file, item);
+    if (r?.kind === 'serverPrivilege') {
+      ctx.reporter.error(file, item.path, {
+        code: 'server-privilege-by-level',
+        message: `${r.name} is declared in target.serverPrivileges: this tool does not know its object type or level, so it is granted by object only`,
+        hint: 'write this grant with object: (Global, Collection or User) as the server stores it',
+      });
+      continue;
+    }
     if (r) resolved.push(r);
   }
   // Without every privilege known the level cannot be told; the problem is already reported.

@@ -50,7 +50,7 @@ export function expandObjectGrant(ctx: CompileContext, file: SourceFile, path: P
       });
       continue;
     }
-    if (!isValidForObjectType(resolved.name, objectType)) {
+    if (resolved.kind !== 'serverPrivilege' && !isValidForObjectType(resolved.name, objectType)) {
       if (resolved.kind === 'builtinGroup') {
         ctx.reporter.error(file, item.path, {
           code: 'privilege-object-type',

@@ -24,7 +24,9 @@ export const LEVEL_RANK: Readonly<Record<PrivilegeLevel, number>> = { collection
 export type Resolved =
   | { readonly kind: 'single'; readonly name: string; readonly level: PrivilegeLevel | undefined }
   | { readonly kind: 'builtinGroup'; readonly name: string; readonly level: PrivilegeLevel }
-  | { readonly kind: 'customGroup'; readonly name: string; readonly level: PrivilegeLevel | undefined };
+  | { readonly kind: 'customGroup'; readonly name: string; readonly level: PrivilegeLevel | undefined }
+  /** Declared in `target.serverPrivileges`: unknown to the catalogue, so its object type is whatever the grant says. */
+  | { readonly kind: 'serverPrivilege'; readonly name: string; readonly level: undefined };
 
 /** One value of a one-or-many field together with the path that points at it. */
 export interface Item {
@@ -80,6 +82,7 @@ export function resolvePrivilege(ctx: CompileContext, file: SourceFile, item: It
   }
   const custom = ctx.groups.get(name);
   if (custom) return { kind: 'customGroup', name, level: custom.level };
+  if (ctx.serverPrivileges.has(name)) return { kind: 'serverPrivilege', name, level: undefined };
   if (isLegacyGroup(name)) {
     ctx.reporter.error(file, item.path, {
       code: 'legacy-group',

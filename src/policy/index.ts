@@ -17,7 +17,7 @@ import type { PolicySpec } from './spec.js';
 
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';
-export { exportPolicy } from './export.js';
+export { exportPolicy, unknownPrivilegesIn } from './export.js';
 export type { PolicyLocator, PolicyPosition } from './locate.js';
 export type { ExportOptions } from './export.js';
 export { buildPolicySchema, POLICY_FORMAT_VERSION } from './schema.js';

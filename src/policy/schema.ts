@@ -244,6 +244,12 @@ export function buildPolicySchema(): JsonSchema {
             },
           },
           settings: serverSettings,
+          serverPrivileges: {
+            type: 'array',
+            items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' },
+            description:
+              'Privileges the target server has that this tool does not know (a newer Milvus\'s). Grants by object may name them; nothing checks them. rbac export writes this list when it meets such a grant.',
+          },
         },
       },
       scope: {

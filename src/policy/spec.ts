@@ -9,6 +9,7 @@ export interface TargetSpec {
   readonly minVersion?: string;
   readonly limits?: { readonly maxUsers?: number; readonly maxRoles?: number };
   readonly settings?: SettingsSpec;
+  readonly serverPrivileges?: readonly string[];
 }
 
 /** `target.settings`: server configuration the tool cannot read (docs/policy.md). */

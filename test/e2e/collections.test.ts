@@ -133,3 +133,15 @@ describe('before grants followed their collection (2.6.11)', () => {
     expect((await f.plan([file], { detailedExitcode: true })).exitCode).toBe(0);
   });
 });
+
+describe('a server newer than every release the tool knows', () => {
+  it('is planned with the newest rules and a warning, never refused', async () => {
+    const { f, apply } = await fixture('3.1.0');
+    const file = await f.policy(POLICY);
+    const plan = await f.plan([file]);
+    expect(plan.exitCode).toBe(0);
+    expect(plan.plan?.warnings.join('\n')).toContain('Milvus 3.1.0 is newer than any release this tool knows (3.0.0)');
+    expect(await apply(file)).toBe('applied');
+    expect((await f.plan([file], { detailedExitcode: true })).exitCode).toBe(0);
+  });
+});
