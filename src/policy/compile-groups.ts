@@ -41,6 +41,8 @@ export function compileGroups(merged: MergedPolicy, ctx: CompileContext): Map<st
       return l ? `${privilege} is ${l}-level` : `${privilege} has no level`;
     };
     members.forEach((member, i) => {
+      // The level of a privilege only the server knows cannot be checked here.
+      if (ctx.serverPrivileges.has(member)) return;
       if (first === undefined) {
         first = member;
         level = levelOfPrivilege(member, ctx.target?.version);

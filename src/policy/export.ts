@@ -38,14 +38,13 @@ type Json = string | number | boolean | Json[] | { [key: string]: Json };
 const LEVEL_RANK: Readonly<Record<PrivilegeLevel, number>> = { collection: 0, database: 1, cluster: 2 };
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Privilege names granted in `state` that are neither in the catalogue nor custom groups. */
+/** Privilege names granted in `state`, or members of its groups, that are neither in the catalogue nor custom groups. */
 export function unknownPrivilegesIn(state: RbacState, customGroups: ReadonlyMap<string, unknown>): string[] {
+  const unknown = (name: string): boolean =>
+    name !== '*' && !customGroups.has(name) && !isSinglePrivilege(name) && !builtinGroup(name) && !isLegacyGroup(name);
   const names = new Set<string>();
-  for (const role of state.roles) {
-    for (const g of role.grants) {
-      if (g.privilege !== '*' && !customGroups.has(g.privilege) && !isSinglePrivilege(g.privilege) && !builtinGroup(g.privilege) && !isLegacyGroup(g.privilege)) names.add(g.privilege);
-    }
-  }
+  for (const role of state.roles) for (const g of role.grants) if (unknown(g.privilege)) names.add(g.privilege);
+  for (const group of state.privilegeGroups) for (const p of group.privileges) if (unknown(p)) names.add(p);
   return [...names].sort();
 }
 

@@ -71,3 +71,24 @@ describe('a live privilege the catalogue does not know', () => {
     expect(result.diagnostics.map((d) => [d.line, d.code])).toEqual([[7, 'server-privilege-by-level']]);
   });
 });
+
+describe('a custom group holding a privilege the catalogue does not know', () => {
+  it('is exported with the member declared, and loads back', async () => {
+    emulator = await startEmulator({
+      port: 0,
+      milvusVersion: '3.0',
+      seed: { state: { users: [], roles: [{ name: 'reader', grants: [{ objectType: 'Global', objectName: 'books', dbName: 'default', privilege: 'future_group' }] }], privilegeGroups: [{ name: 'future_group', privileges: ['Query', 'SomeFuturePrivilege'] }] } },
+    });
+    const connection = connectionOptionsFromEnv({ address: emulator.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    const exported = await runExport({ connection });
+    expect(exported.errors).not.toContain('Internal error');
+    expect(exported.exitCode).toBe(0);
+    expect(exported.policy).toContain('serverPrivileges: [SomeFuturePrivilege]');
+    expect(exported.policy).toContain('privileges: [Query, SomeFuturePrivilege]');
+  });
+
+  it('is still refused, located, when the member is not declared', () => {
+    const result = loadPolicyText('version: 1\nprivilegeGroups:\n  g:\n    privileges: [Query, SomeFuturePrivilege]\n', 'p.yaml');
+    expect(result.diagnostics.map((d) => [d.line, d.code])).toEqual([[4, 'unknown-privilege']]);
+  });
+});
