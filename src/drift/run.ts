@@ -1,6 +1,7 @@
 import type { MilvusConnection } from '../milvus/connection.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import type { ObjectLimits } from '../model/names.js';
+import { overwritesInput } from '../pipeline/output-guard.js';
 import { planAgainstLive } from '../pipeline/plan-against-live.js';
 import { failure, formattedLines } from '../pipeline/run-plan.js';
 import { withConnection } from '../pipeline/with-connection.js';
@@ -53,6 +54,8 @@ async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<
 }
 
 export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {
+  const clash = options.prometheusTextfile ? overwritesInput(options.prometheusTextfile, options.files, '--prometheus-textfile') : null;
+  if (clash) return { exitCode: 1, output: '', errors: `Error: ${clash}\n` };
   const clock = options.now ?? (() => new Date());
   const started = clock().getTime();
   const result = await withConnection<RunDriftResult>(options.connection, (conn) => check(conn, options), failure);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { registerSecret, SecretError } from './secrets.js';
+import { registerSecret, SecretError, withoutTrailingNewline } from './secrets.js';
 
 /**
  * Connection settings from command-line flags, the environment and secret files: where to connect
@@ -58,19 +58,32 @@ export class ConnectionError extends Error {
   }
 }
 
-function readSecretFile(path: string, what: string): string {
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A path with no folder in it and a colon or a space is more likely a pasted secret than a file. */
+function looksLikeCredential(path: string): boolean {
+  return !path.includes('/') && /[:\s]/.test(path);
+}
+
+function readSecretFile(path: string, what: string, flag: string): string {
   try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    return withoutTrailingNewline(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    if (looksLikeCredential(path)) {
+      throw new SecretError(`${flag} takes the path of a file holding the ${what}; the value given cannot be read (${code}) and looks like a credential, so it is not shown`);
+    }
     throw new SecretError(`${what} file ${path} cannot be read (${code})`);
   }
 }
 
-function secretFromEnv(name: string, env: NodeJS.ProcessEnv, what: string): string {
+function secretFromEnv(name: string, env: NodeJS.ProcessEnv, what: string, flag: string): string {
+  if (!ENV_NAME.test(name)) {
+    throw new SecretError(`${flag} takes the name of an environment variable, and the value given is not one (it is not shown, in case it is the ${what} itself): put the ${what} in a variable and pass its name`);
+  }
   const value = env[name];
   if (value === undefined || value === '') throw new SecretError(`${what} environment variable ${name} is not set or empty`);
-  return value;
+  return withoutTrailingNewline(value);
 }
 
 type ResolvedSecret = { kind: 'token'; token: string } | { kind: 'password'; user: string; password: string } | { kind: 'none' };
@@ -86,12 +99,12 @@ function passwordLogin(user: string | undefined, password: string): ResolvedSecr
  */
 function resolveSecret(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ResolvedSecret {
   const user = flags.user ?? env.MILVUS_USER;
-  if (flags.tokenEnv) return { kind: 'token', token: secretFromEnv(flags.tokenEnv, env, 'token') };
-  if (flags.tokenFile) return { kind: 'token', token: readSecretFile(flags.tokenFile, 'token') };
-  if (flags.passwordEnv) return passwordLogin(user, secretFromEnv(flags.passwordEnv, env, 'password'));
-  if (flags.passwordFile) return passwordLogin(user, readSecretFile(flags.passwordFile, 'password'));
-  if (env.MILVUS_TOKEN) return { kind: 'token', token: env.MILVUS_TOKEN };
-  if (env.MILVUS_PASSWORD) return passwordLogin(user, env.MILVUS_PASSWORD);
+  if (flags.tokenEnv) return { kind: 'token', token: secretFromEnv(flags.tokenEnv, env, 'token', '--token-env') };
+  if (flags.tokenFile) return { kind: 'token', token: readSecretFile(flags.tokenFile, 'token', '--token-file') };
+  if (flags.passwordEnv) return passwordLogin(user, secretFromEnv(flags.passwordEnv, env, 'password', '--password-env'));
+  if (flags.passwordFile) return passwordLogin(user, readSecretFile(flags.passwordFile, 'password', '--password-file'));
+  if (env.MILVUS_TOKEN) return { kind: 'token', token: withoutTrailingNewline(env.MILVUS_TOKEN) };
+  if (env.MILVUS_PASSWORD) return passwordLogin(user, withoutTrailingNewline(env.MILVUS_PASSWORD));
   return { kind: 'none' };
 }
 

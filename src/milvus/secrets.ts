@@ -46,18 +46,27 @@ export function describePasswordSource(source: PasswordSource): string {
 }
 
 /**
+ * One rule for every secret, from a file or an environment variable: a single trailing newline
+ * is not part of it. Editors and `echo` add one to files, and a Kubernetes secret made from such
+ * a file carries it into the variable.
+ */
+export function withoutTrailingNewline(value: string): string {
+  return value.replace(/\r?\n$/, '');
+}
+
+/**
  * Reads a password from the environment variable or file the policy names. The error names the
- * variable or the file, never the value. A trailing newline in a file is not part of the password
- * (editors and `echo` add one).
+ * variable or the file, never the value.
  */
 export function resolvePassword(source: PasswordSource, env: NodeJS.ProcessEnv = process.env): string {
   let value: string | undefined;
   if ('env' in source) {
-    value = env[source.env];
-    if (value === undefined) throw new SecretError(`password ${describePasswordSource(source)} is not set`);
+    const raw = env[source.env];
+    if (raw === undefined) throw new SecretError(`password ${describePasswordSource(source)} is not set`);
+    value = withoutTrailingNewline(raw);
   } else {
     try {
-      value = readFileSync(source.file, 'utf8').replace(/\r?\n$/, '');
+      value = withoutTrailingNewline(readFileSync(source.file, 'utf8'));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       throw new SecretError(`password ${describePasswordSource(source)} cannot be read (${code})`);

@@ -5,6 +5,7 @@ import { writePlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlan } from '../report/index.js';
 import type { PlanFormat } from '../report/index.js';
+import { overwritesInput } from './output-guard.js';
 import { planAgainstLive } from './plan-against-live.js';
 import { withConnection } from './with-connection.js';
 
@@ -60,5 +61,7 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
+  const clash = options.out ? overwritesInput(options.out, options.files, '--out') : null;
+  if (clash) return failure(`Error: ${clash}`);
   return withConnection(options.connection, (conn) => planWith(conn, options), failure);
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { DesiredState } from '../model/desired.js';
 import { compilePolicy } from './compile.js';
@@ -12,6 +12,7 @@ import { mergeFiles } from './merge.js';
 import type { ParsedFile } from './merge.js';
 import { Reporter } from './report.js';
 import { checkSchema } from './schema-check.js';
+import { maxPolicyBytes, PolicyTooLargeError, readCapped } from './read-capped.js';
 import { parseSource } from './source.js';
 import type { PolicySpec } from './spec.js';
 
@@ -116,11 +117,16 @@ export async function loadPolicy(paths: string[], options: LoadOptions = {}): Pr
   if (paths.length === 0) return { ok: false, diagnostics: [ioError('-', 'no policy file given', 'pass -f policy.yaml')] };
   const files = await listFiles(paths, problems);
   const texts: PolicyText[] = [];
+  const limit = maxPolicyBytes();
   for (const fileName of files) {
     try {
-      texts.push({ text: await readFile(fileName, 'utf8'), fileName });
+      texts.push({ text: await readCapped(fileName, limit), fileName });
     } catch (error) {
-      problems.push(ioError(fileName, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+      if (error instanceof PolicyTooLargeError) {
+        problems.push(ioError(fileName, `the file is ${error.message}`, 'split the policy into several files, or set RBAC_MAX_POLICY_BYTES to a larger number of bytes'));
+      } else {
+        problems.push(ioError(fileName, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`));
+      }
     }
   }
   if (problems.length > 0) return { ok: false, diagnostics: problems };

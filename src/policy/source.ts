@@ -61,6 +61,7 @@ export function parseSource(text: string, name: string): { file: SourceFile; dia
     });
   }
   if (doc.errors.length === 0) {
+    if (text.includes('!')) diagnostics.push(...findTags(doc, lines, name, text));
     diagnostics.push(...findDuplicateKeys(doc, lines, name));
     // Walking the tree for aliases costs time on big files; skip it when there is no `*alias`.
     if (/(^|[\s[{,:-])\*[^\s,\]}"']/m.test(text)) diagnostics.push(...findUnknownAliases(doc, lines, name));
@@ -83,7 +84,8 @@ function findDuplicateKeys(doc: Document.Parsed, lines: LineCounter, name: strin
   const pending: unknown[] = [doc.contents];
   while (pending.length > 0) {
     const node = pending.pop();
-    if (isSeq(node)) pending.push(...node.items);
+    // One push per item: spreading 150,000 items into push() overflows the call stack.
+    if (isSeq(node)) for (const item of node.items) pending.push(item);
     if (!isMap(node)) continue;
     const seen = new Map<string, Pair>();
     for (const pair of node.items) {
@@ -109,6 +111,29 @@ function findDuplicateKeys(doc: Document.Parsed, lines: LineCounter, name: strin
       });
     }
   }
+  return out;
+}
+
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * A policy is plain data: a tag such as `!!binary` or `!custom` would turn a value into something
+ * no check expects (a byte buffer walked as keys), so any tag but the plain ones is an error.
+ */
+function findTags(doc: Document.Parsed, lines: LineCounter, name: string, text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Node(_, node) {
+      if (!node.tag || PLAIN_TAGS.has(node.tag)) return undefined;
+      // Point at the tag itself, which stands before the value on its line.
+      const start = node.range?.[0] ?? 0;
+      const bang = text.lastIndexOf('!', start);
+      const at = lines.linePos(bang >= 0 && !text.slice(bang, start).includes('\n') ? (text[bang - 1] === '!' ? bang - 1 : bang) : start);
+      const shown = node.tag.startsWith('tag:yaml.org,2002:') ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}` : node.tag;
+      out.push({ severity: 'error', file: name, line: at.line, column: at.col, message: `YAML tag ${shown} is not allowed in a policy`, hint: 'remove the tag: a policy holds plain strings, numbers, lists and mappings', code: 'yaml-tag' });
+      return visit.SKIP;
+    },
+  });
   return out;
 }
 
