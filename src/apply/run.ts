@@ -12,6 +12,7 @@ import { planAgainstLive } from '../pipeline/plan-against-live.js';
 import type { PlanSettings, Wanted } from '../pipeline/plan-against-live.js';
 import { savedPlanAgainstLive } from '../pipeline/saved-plan.js';
 import { operatorImpactJudge } from '../plan/operator-impact.js';
+import { massDrop } from '../plan/warnings.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { renderPlan } from '../report/index.js';
 import { executePlan } from './executor.js';
@@ -54,6 +55,8 @@ export interface RunApplyOptions {
   readonly parallelism?: number;
   readonly retry?: RetryPolicy;
   readonly noDestroy?: boolean;
+  /** Apply a plan that drops most of the users, roles or bindings that exist (see plan/warnings.ts). */
+  readonly allowMassDrop?: boolean;
   readonly allowSelfLockout?: boolean;
   readonly format?: 'text' | 'json';
   readonly progress?: ProgressMode;
@@ -104,6 +107,8 @@ async function prepareFromPlanFile(file: string, conn: MilvusConnection): Promis
 function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {
   const refusals = [...passwordRefusals(steps, secrets)];
   if (options.noDestroy) refusals.push(...checkNoDestroy(steps));
+  const mass = options.allowMassDrop ? null : massDrop(steps, prepared.live.state);
+  if (mass) refusals.push({ guard: 'mass-drop', message: mass });
   refusals.push(...checkProtected(steps, prepared.wanted?.desired ?? { users: {}, protectedRoles: [], protectedPrivilegeGroups: [] }));
   return refusals;
 }
@@ -129,6 +134,9 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     return { exitCode: ok ? 0 : 1, output: out.text, result };
   };
 
+  if ('planFile' in options.source && /\.ya?ml$/i.test(options.source.planFile)) {
+    return finish({ ...emptyResult('error'), error: `${options.source.planFile} looks like a policy, not a saved plan: did you mean rbac apply -f ${options.source.planFile}?` });
+  }
   let conn: MilvusConnection;
   try {
     // The SDK lends one pooled channel per call in flight: the pool must be as wide as the executor.

@@ -60,6 +60,15 @@ export class ConnectionError extends Error {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Milvus's own port when the address gives none: the SDK alone would pick 443. URIs keep their scheme's. */
+export const MILVUS_DEFAULT_PORT = 19530;
+
+export function withDefaultPort(address: string): string {
+  if (address === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return address;
+  if (address.startsWith('[')) return address.includes(']:') ? address : `${address}:${MILVUS_DEFAULT_PORT}`;
+  return address.includes(':') ? address : `${address}:${MILVUS_DEFAULT_PORT}`;
+}
+
 /** A path with no folder in it and a colon or a space is more likely a pasted secret than a file. */
 function looksLikeCredential(path: string): boolean {
   return !path.includes('/') && /[:\s]/.test(path);
@@ -113,7 +122,7 @@ function resolveSecret(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Resolved
  * MILVUS_USER and MILVUS_PASSWORD. A token `user:password` also tells who we are.
  */
 export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
-  const address = (flags.address ?? env.MILVUS_ADDRESS ?? '').trim();
+  const address = withDefaultPort((flags.address ?? env.MILVUS_ADDRESS ?? '').trim());
   if (!address) throw new ConnectionError('no Milvus address: pass --address or set MILVUS_ADDRESS', 'config');
   const secret = resolveSecret(flags, env);
   let credentials: Credentials = { kind: 'none' };

@@ -6,6 +6,7 @@ import type { Plan } from '../plan/types.js';
 import { renderPlan } from '../report/index.js';
 import type { PlanFormat } from '../report/index.js';
 import { overwritesInput } from './output-guard.js';
+import { unavailablePasswordSources } from './password-sources.js';
 import { planAgainstLive } from './plan-against-live.js';
 import { withConnection } from './with-connection.js';
 
@@ -26,6 +27,8 @@ export interface RunPlanOptions {
   /** The server's proxy.maxUserNum / proxy.maxRoleNum when raised from Milvus's defaults. */
   readonly limits?: Partial<ObjectLimits>;
   readonly now?: Date;
+  /** Where password sources are checked for readability; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface RunPlanResult {
@@ -52,7 +55,8 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
     ...(options.now ? { now: options.now } : {}),
   });
   if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
-  const { plan } = planned;
+  const unreadable = unavailablePasswordSources(planned.plan.steps, options.env);
+  const plan = unreadable.length > 0 ? { ...planned.plan, warnings: [...planned.plan.warnings, ...unreadable] } : planned.plan;
   if (options.out) await writePlanFile(options.out, plan);
   let output = renderPlan(plan, options.format ?? 'text', { colour: options.colour ?? false });
   if (options.out && (options.format ?? 'text') === 'text') output += `\nSaved the plan to ${options.out}: run "rbac apply ${options.out}" to apply exactly these steps.\n`;

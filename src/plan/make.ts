@@ -8,6 +8,7 @@ import { TOOL_VERSION } from '../version.js';
 import { diffStates } from './diff.js';
 import { fingerprintState } from './fingerprint.js';
 import { orderSteps } from './order.js';
+import { planWarnings } from './warnings.js';
 import { simulatePlan } from './simulate.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 import type { Plan } from './types.js';
@@ -60,6 +61,6 @@ export function makePlan(options: MakePlanOptions): Plan {
     liveFingerprint: fingerprintState(live.state),
     steps,
     unmanaged: diff.unmanaged,
-    warnings: [...(live.warnings ?? []), ...diff.warnings],
+    warnings: [...(live.warnings ?? []), ...diff.warnings, ...planWarnings(steps, live.version, desired, live.state)],
   };
 }

@@ -71,7 +71,7 @@ export function compileUsers(merged: MergedPolicy, ctx: CompileContext, roleScop
     if (def.name === ROOT_USER && spec.roles !== undefined && !roles.includes(ADMIN_ROLE)) {
       ctx.reporter.warning(...at(def.origin, 'roles'), {
         code: 'root-without-admin',
-        message: 'root is listed without the admin role, so the plan will unbind root from admin',
+        message: 'root is listed without the admin role: where root is bound to admin, the plan unbinds it',
         hint: 'add admin to root\'s roles, or leave root out of the policy',
         atKey: true,
       });

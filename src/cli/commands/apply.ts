@@ -11,6 +11,7 @@ interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
   /** commander's negation of `--no-destroy`. */
   readonly destroy: boolean;
   readonly allowSelfLockout?: boolean;
+  readonly allowMassDrop?: boolean;
   readonly format: 'text' | 'json';
 }
 
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .option('--parallelism <n>', 'steps run at once within a phase (default 64)', positiveInteger)
     .option('--retries <n>', 'retries of a step failing with a transient error (unavailable, deadline exceeded), default 3', wholeNumber)
     .option('--no-destroy', 'refuse a plan that drops users, roles or privilege groups (revokes stay allowed)')
+    .option('--allow-mass-drop', 'apply a plan that removes half or more of the users, roles or role bindings that exist (refused otherwise)')
     .option('--allow-self-lockout', 'apply even when the plan takes away the access of the user running it, or the last admin binding')
     .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'));
   addConnectionOptions(addLimitOptions(command)).action(async (planFile: string | undefined, flags: ApplyFlags) => {
@@ -61,6 +63,7 @@ export function register(program: Command): void {
         ...(flags.parallelism !== undefined ? { parallelism: flags.parallelism } : {}),
         ...(flags.retries !== undefined ? { retry: { ...DEFAULT_RETRY, attempts: flags.retries + 1 } } : {}),
         noDestroy: !flags.destroy,
+        allowMassDrop: flags.allowMassDrop === true,
         allowSelfLockout: flags.allowSelfLockout === true,
         format: flags.format,
         progress: process.stdout.isTTY === true ? 'tty' : 'plain',

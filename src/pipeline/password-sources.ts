@@ -1,0 +1,22 @@
+import { resolvePassword, SecretError } from '../milvus/secrets.js';
+import type { PlanStep } from '../plan/types.js';
+
+/**
+ * Password sources the plan's steps will read at apply time and that cannot be read here (an
+ * unset variable, a missing file): said when planning, so a pull request shows it before the
+ * merge tries to apply. Nothing read is kept.
+ */
+export function unavailablePasswordSources(steps: readonly PlanStep[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const step of steps) {
+    const op = step.operation;
+    if (op.kind !== 'createUser' && op.kind !== 'updatePassword') continue;
+    try {
+      resolvePassword(op.password, env);
+    } catch (error) {
+      if (!(error instanceof SecretError)) throw error;
+      out.push(`apply will need the password of user ${op.user}, and here the ${error.message}`);
+    }
+  }
+  return out;
+}

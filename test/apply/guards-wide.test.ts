@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { connectionOptionsFromEnv, withDefaultPort } from '../../src/milvus/connection-settings.js';
+import type { RbacState } from '../../src/model/types.js';
+import { runPlan } from '../../src/pipeline/run-plan.js';
+import { apply, emulator, writePolicy } from './helpers.js';
+
+/** Plans whose reach is wider than they look, and small slips people make, through the real SDK. */
+
+let emu: RunningEmulator | undefined;
+afterEach(async () => {
+  await emu?.stop();
+  emu = undefined;
+});
+
+const people = (n: number): RbacState => ({
+  users: Array.from({ length: n }, (_, i) => ({ name: `u${i}`, roles: [] })),
+  roles: [],
+  privilegeGroups: [],
+});
+
+describe('a plan that drops most of what exists', () => {
+  it('is said in the plan and refused by apply unless --allow-mass-drop', async () => {
+    emu = await emulator({ milvusVersion: '2.5', seed: { state: people(8) } });
+    const policy = writePolicy('version: 1\nscope:\n  users: all\nusers:\n  u0: {}\n');
+    const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    const plan = await runPlan({ files: [policy], connection });
+    expect(plan.output).toContain('MASS DROP: the plan removes 7 of 8 users');
+    const refused = await apply(emu, { source: { policyFiles: [policy] } });
+    expect(refused.result.status).toBe('refused');
+    expect(refused.result.refusals.map((r) => r.guard)).toEqual(['mass-drop']);
+    expect(emu.engine.listUsers()).toHaveLength(9);
+    const applied = await apply(emu, { source: { policyFiles: [policy] }, allowMassDrop: true });
+    expect(applied.result.status).toBe('applied');
+    expect(emu.engine.listUsers()).toEqual(['root', 'u0']);
+  });
+
+  it('is not flagged for a few drops', async () => {
+    emu = await emulator({ milvusVersion: '2.5', seed: { state: people(8) } });
+    const policy = writePolicy(`version: 1\nscope:\n  users: all\nusers:\n${Array.from({ length: 6 }, (_, i) => `  u${i}: {}\n`).join('')}`);
+    const applied = await apply(emu, { source: { policyFiles: [policy] } });
+    expect(applied.result.status).toBe('applied');
+  });
+});
+
+describe("public's default grants", () => {
+  it('a one-line public: entry is said loudly, naming the grants every user loses', async () => {
+    emu = await emulator({ milvusVersion: '2.5' });
+    const policy = writePolicy('version: 1\nroles:\n  public:\n');
+    const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    const plan = await runPlan({ files: [policy], connection });
+    expect(plan.output).toContain("THE PLAN REVOKES MILVUS'S DEFAULT GRANTS FROM public (IndexDetail, DescribeCollection, ListAliases)");
+    const kept = writePolicy('version: 1\nroles:\n  public:\n    grants:\n      - privileges: [DescribeCollection, ListAliases, IndexDetail]\n        level: cluster\n');
+    expect((await runPlan({ files: [kept], connection })).output).not.toContain('DEFAULT GRANTS');
+  });
+});
+
+describe('root and admin', () => {
+  it('warns about unbinding root only when the plan does it', async () => {
+    emu = await emulator({ milvusVersion: '2.5' });
+    const policy = writePolicy('version: 1\nusers:\n  root:\n    roles: []\n');
+    const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    expect((await runPlan({ files: [policy], connection })).output).not.toContain('unbinds root from admin');
+    emu.engine.bindUser('root', 'admin');
+    expect((await runPlan({ files: [policy], connection })).output).toContain('the plan unbinds root from admin');
+  });
+});
+
+describe('password sources apply will need', () => {
+  it('are checked when planning, naming the user and the source, never a value', async () => {
+    emu = await emulator({ milvusVersion: '2.5' });
+    const policy = writePolicy('version: 1\nusers:\n  svc:\n    password: { env: SVC_PASSWORD_NOT_SET }\n');
+    const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    const missing = await runPlan({ files: [policy], connection, env: {} });
+    expect(missing.output).toContain('apply will need the password of user svc, and here the password environment variable SVC_PASSWORD_NOT_SET is not set');
+    const present = await runPlan({ files: [policy], connection, env: { SVC_PASSWORD_NOT_SET: 'a-secret-value-1' } });
+    expect(present.output).not.toContain('apply will need');
+    expect(present.output).not.toContain('a-secret-value-1');
+  });
+});
+
+describe('small slips', () => {
+  it("an address without a port gets Milvus's 19530, not the SDK's 443", () => {
+    expect(withDefaultPort('127.0.0.1')).toBe('127.0.0.1:19530');
+    expect(withDefaultPort('localhost:19531')).toBe('localhost:19531');
+    expect(withDefaultPort('[::1]')).toBe('[::1]:19530');
+    expect(withDefaultPort('[::1]:7')).toBe('[::1]:7');
+    expect(withDefaultPort('https://in01.example:443')).toBe('https://in01.example:443');
+    expect(connectionOptionsFromEnv({}, { MILVUS_ADDRESS: '127.0.0.1' }).address).toBe('127.0.0.1:19530');
+  });
+
+  it('rbac apply policy.yaml (the -f forgotten) asks whether -f was meant, and connects to nothing', async () => {
+    emu = await emulator({ milvusVersion: '2.5' });
+    const policy = writePolicy('version: 1\n');
+    const result = await apply(emu, { source: { planFile: policy } });
+    expect(result.exitCode).toBe(1);
+    expect(result.result.error).toBe(`${policy} looks like a policy, not a saved plan: did you mean rbac apply -f ${policy}?`);
+  });
+});
