@@ -23,10 +23,15 @@ function stepLabel(step: ExecutableStep): string {
   return `${step.id}: ${describeOperation(step.operation)}`;
 }
 
-/** `--no-destroy`: no user, role or privilege group is dropped (revokes and unbinds stay allowed). */
-export function checkNoDestroy(steps: readonly ExecutableStep[]): Refusal[] {
+/**
+ * `--no-destroy`: no user, role or privilege group is dropped, and no user outside the policy is
+ * unbound from a role the policy owns (that takes access from someone the policy never named).
+ * Revokes and the policy's own users' unbinds stay allowed.
+ */
+export function checkNoDestroy(steps: readonly ExecutableStep[], outsideUsers: readonly string[] = []): Refusal[] {
+  const outside = new Set(outsideUsers);
   return steps
-    .filter((s) => DROPS.has(s.operation.kind))
+    .filter((s) => DROPS.has(s.operation.kind) || (s.operation.kind === 'unbindRole' && outside.has(s.operation.user)))
     .map((s) => ({ guard: 'no-destroy', stepId: s.id, message: `--no-destroy refuses step ${stepLabel(s)}` }));
 }
 

@@ -106,7 +106,7 @@ async function prepareFromPlanFile(file: string, conn: MilvusConnection): Promis
 
 function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {
   const refusals = [...passwordRefusals(steps, secrets)];
-  if (options.noDestroy) refusals.push(...checkNoDestroy(steps));
+  if (options.noDestroy) refusals.push(...checkNoDestroy(steps, prepared.plan.unmanaged.users));
   const mass = options.allowMassDrop ? null : massDrop(steps, prepared.live.state);
   if (mass) refusals.push({ guard: 'mass-drop', message: mass });
   refusals.push(...checkProtected(steps, prepared.wanted?.desired ?? { users: {}, protectedRoles: [], protectedPrivilegeGroups: [] }));

@@ -48,6 +48,7 @@ export function renderDriftMetrics(check: DriftCheck, previousSuccess: number | 
         (Object.keys(KIND_LABEL) as DriftKind[]).map((k) => ({ labels: { ...target, kind: KIND_LABEL[k] }, value: report.counts[k] })),
       ),
       gauge(`${PREFIX}_steps`, 'Steps an apply would run to remove the drift.', [{ labels: target, value: report.steps }]),
+      gauge(`${PREFIX}_outside_members`, 'Bindings of users outside the policy to roles it owns (drift; plan unbinds them).', [{ labels: target, value: report.outsideMembers.length }]),
       gauge(`${PREFIX}_waiting_grants`, 'Grants the policy makes on collections that do not exist yet (not drift).', [{ labels: target, value: report.waiting.length }]),
     );
   }

@@ -39,6 +39,8 @@ export interface DriftReport {
    * its grants along): not drift, but listed, and an apply makes them ahead of the collection.
    */
   readonly waiting: readonly string[];
+  /** Users outside the policy bound by hand to roles it owns: the plan unbinds them. */
+  readonly outsideMembers: readonly { readonly user: string; readonly role: string }[];
 }
 
 function finder(state: RbacState): (kind: DriftKind, name: string) => UserState | RoleState | PrivilegeGroupState | null {
@@ -57,6 +59,11 @@ function withDescriptions(desired: DesiredState): RbacState {
     roles: desired.state.roles.map((r) => (roles[r.name] !== undefined ? { ...r, description: roles[r.name] } : r)),
     privilegeGroups: desired.state.privilegeGroups,
   };
+}
+
+function outsideMembersOf(steps: Plan['steps'], outsideUsers: readonly string[]): { user: string; role: string }[] {
+  const outside = new Set(outsideUsers);
+  return steps.flatMap((s) => (s.operation.kind === 'unbindRole' && outside.has(s.operation.user) ? [{ user: s.operation.user, role: s.operation.role }] : []));
 }
 
 export function driftReport(plan: Plan, desired: DesiredState, live: RbacState, waiting: readonly string[] = []): DriftReport {
@@ -84,6 +91,7 @@ export function driftReport(plan: Plan, desired: DesiredState, live: RbacState, 
     objects,
     unmanaged: plan.unmanaged,
     waiting: [...waiting],
+    outsideMembers: outsideMembersOf(steps, plan.unmanaged.users),
   };
 }
 

@@ -187,8 +187,15 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
   const describedRoles = Object.fromEntries(state.roles.filter((r) => r.description).map((r) => [r.name, r.description as string]));
   const describedUsers = Object.fromEntries(state.users.filter((u) => u.description).map((u) => [u.name, u.description as string]));
   const descriptions = Object.keys(describedRoles).length + Object.keys(describedUsers).length > 0 ? { descriptions: { roles: describedRoles, users: describedUsers } } : {};
+  // A role owns its members; one exported without some of its users keeps them bound.
+  const exportedUsers = new Set(state.users.map((u) => u.name));
+  const keeping = state.roles
+    .map((r) => r.name)
+    .filter((role) => live.users.some((u) => u.name !== ROOT_USER && !exportedUsers.has(u.name) && u.roles.includes(role)))
+    .sort();
+  const keep = keeping.length > 0 ? { rolesKeepingOutsideMembers: keeping } : {};
   return {
-    desired: { state, users: desiredUsers, protectedRoles: [], protectedPrivilegeGroups: [], scope, databases: [], ...descriptions },
+    desired: { state, users: desiredUsers, protectedRoles: [], protectedPrivilegeGroups: [], scope, databases: [], ...descriptions, ...keep },
     partial,
     notes,
     externalGroups: live.privilegeGroups.filter((g) => externalGroups.has(g.name)),

@@ -46,6 +46,8 @@ export interface DesiredState {
    * role or user the policy gives no description keeps whatever the server has.
    */
   readonly descriptions?: ManagedDescriptions;
+  /** Roles whose members from outside the policy stay bound (`keepOutsideMembers: true`). */
+  readonly rolesKeepingOutsideMembers?: readonly string[];
   /** `target.serverPrivileges`: privileges the server has that the catalogue does not know. */
   readonly serverPrivileges?: readonly string[];
   /**

@@ -52,6 +52,8 @@ export interface DiffResult {
   readonly warnings: readonly string[];
   /** Managed live objects the plan drops. */
   readonly dropped: { readonly users: readonly string[]; readonly roles: readonly string[]; readonly privilegeGroups: readonly string[] };
+  /** Users outside the policy unbound from roles it defines (a role owns its members). */
+  readonly outsideMembers: readonly { readonly user: string; readonly role: string }[];
 }
 
 const byName = <T extends { readonly name: string }>(items: readonly T[]): Map<string, T> => new Map(items.map((i) => [i.name, i]));
@@ -306,6 +308,29 @@ function diffUsers(ctx: Context, droppedRoles: ReadonlySet<string>): string[] {
   return dropped;
 }
 
+/**
+ * A role the policy defines owns its memberships: a user the policy does not define (outside
+ * scope.users, so never dropped) that is bound to it by hand is unbound, unless the role keeps
+ * outside members. admin and public are left alone (their bindings are Milvus's to decide), and so
+ * is root.
+ */
+function diffOutsideMembers(ctx: Context, droppedUsers: readonly string[], droppedRoles: ReadonlySet<string>): { user: string; role: string }[] {
+  const { input, desiredRoles, liveUsers } = ctx;
+  const defined = new Set(input.desired.state.users.map((u) => u.name));
+  const dropping = new Set(droppedUsers);
+  const keeping = new Set(input.desired.rolesKeepingOutsideMembers ?? []);
+  const out: { user: string; role: string }[] = [];
+  for (const live of liveUsers.values()) {
+    if (defined.has(live.name) || dropping.has(live.name) || live.name === ROOT_USER) continue;
+    for (const role of live.roles) {
+      if (!desiredRoles.has(role) || isDefaultRole(role) || keeping.has(role) || droppedRoles.has(role)) continue;
+      ctx.out.push({ kind: 'unbindRole', user: live.name, role });
+      out.push({ user: live.name, role });
+    }
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------ limits
 
 function checkLimits(ctx: Context, createdUsers: number, createdRoles: number): void {
@@ -391,6 +416,7 @@ export function diffStates(input: DiffInput): DiffResult {
   checkDroppedGroupsUnused(ctx, droppedGroups, droppedRoleSet);
   checkGrantedGroupsExist(ctx);
   const droppedUsers = diffUsers(ctx, droppedRoleSet);
+  const outsideMembers = diffOutsideMembers(ctx, droppedUsers, droppedRoleSet);
   diffDescriptions(ctx);
   const created = (kind: Operation['kind']): number => ctx.out.operations.filter((o) => o.operation.kind === kind).length;
   checkLimits(ctx, created('createUser'), created('createRole'));
@@ -401,5 +427,6 @@ export function diffStates(input: DiffInput): DiffResult {
     unmanaged: unmanagedOf(ctx),
     warnings: ctx.out.warnings,
     dropped: { users: droppedUsers, roles: droppedRoles, privilegeGroups: droppedGroups },
+    outsideMembers,
   };
 }

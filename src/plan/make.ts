@@ -51,7 +51,7 @@ export function makePlan(options: MakePlanOptions): Plan {
     versionLabel: live.versionString,
   });
   const steps = orderSteps({ operations: diff.operations, live: live.state, operator, ...(desired.serverSettings ? { serverSettings: desired.serverSettings } : {}) });
-  simulatePlan({ live: live.state, desired, steps, version: live.version, limits, operator, droppedRoles: diff.dropped.roles });
+  simulatePlan({ live: live.state, desired, steps, version: live.version, limits, operator, droppedRoles: diff.dropped.roles, outsideMembers: diff.outsideMembers });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     toolVersion: TOOL_VERSION,

@@ -28,6 +28,8 @@ export interface SimulateInput {
   readonly operator?: string;
   /** Roles the plan drops: unmanaged users' bindings to them go with them. */
   readonly droppedRoles: readonly string[];
+  /** Bindings of users outside the policy to roles it owns, which the plan removes. */
+  readonly outsideMembers?: readonly { readonly user: string; readonly role: string }[];
 }
 
 type Part = 'inside' | 'outside';
@@ -52,6 +54,12 @@ function withBuiltins(state: RbacState): RbacState {
     roles: [...state.roles, ...missingRoles.map((name) => ({ name, grants: [] }))],
     privilegeGroups: state.privilegeGroups,
   });
+}
+
+function withoutOutsideMembers(state: RbacState, members: readonly { readonly user: string; readonly role: string }[]): RbacState {
+  if (members.length === 0) return state;
+  const gone = new Set(members.map((m) => `${m.user}\u0000${m.role}`));
+  return { ...state, users: state.users.map((u) => ({ ...u, roles: u.roles.filter((r) => !gone.has(`${u.name}\u0000${r}`)) })) };
 }
 
 function withoutBindingsTo(state: RbacState, roles: ReadonlySet<string>): RbacState {
@@ -101,7 +109,7 @@ export function simulatePlan(input: SimulateInput): RbacState {
   const plain = withoutDescriptions(result);
   const expectedInside = split(canonicalState(withoutDescriptions(input.desired.state)), managed, 'inside');
   const actualInside = split(plain, managed, 'inside');
-  const expectedOutside = split(withoutBindingsTo(withoutDescriptions(before), new Set(input.droppedRoles)), managed, 'outside');
+  const expectedOutside = split(withoutOutsideMembers(withoutBindingsTo(withoutDescriptions(before), new Set(input.droppedRoles)), input.outsideMembers ?? []), managed, 'outside');
   const actualOutside = split(plain, managed, 'outside');
   const descriptionDifferences = differentDescriptions(input.desired, result);
   // Deep equality first: describing differences costs a key per grant, worth it only on failure.

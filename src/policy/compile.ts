@@ -50,6 +50,11 @@ function checkDeclaredDatabases(merged: MergedPolicy, reporter: Reporter): Set<s
   return out;
 }
 
+function keepingOutsideMembers(merged: MergedPolicy): { rolesKeepingOutsideMembers?: string[] } {
+  const roles = [...merged.roles.values()].filter((d) => !d.invalid && d.spec?.keepOutsideMembers === true).map((d) => d.name).sort();
+  return roles.length > 0 ? { rolesKeepingOutsideMembers: roles } : {};
+}
+
 /** Semantic checks over the merged files and normalisation into the model's desired state. */
 /** `origins`, when given, learns which policy entry produced each stored grant. */
 export function compilePolicy(merged: MergedPolicy, options: CompileOptions, reporter: Reporter, origins?: GrantOrigins): DesiredState {
@@ -96,6 +101,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
     ...(descriptions ? { descriptions } : {}),
     ...(ctx.serverPrivileges.size > 0 ? { serverPrivileges: [...ctx.serverPrivileges].sort() } : {}),
+    ...keepingOutsideMembers(merged),
     ...(serverSettings ? { serverSettings } : {}),
   };
 }

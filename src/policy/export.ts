@@ -264,6 +264,7 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
         const entry: Record<string, Json> = {};
         if (r.grants.length > 0) entry.grants = roleGrants(r.grants, preferLevels, customGroups);
         if (protectedRoles.has(r.name)) entry.protect = true;
+        if (desired?.rolesKeepingOutsideMembers?.includes(r.name)) entry.keepOutsideMembers = true;
         const description = desired ? desired.descriptions?.roles[r.name] : r.description;
         if (description !== undefined) entry.description = description;
         return [r.name, entry];

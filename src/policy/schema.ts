@@ -160,6 +160,10 @@ const role: JsonSchema = {
     include: { type: 'array', items: include, description: 'Grant sets whose grants this role also holds.' },
     protect,
     description,
+    keepOutsideMembers: {
+      type: 'boolean',
+      description: 'Leave bound the users outside the policy (outside scope.users) that are bound to this role. Default false: a role the policy defines owns its members, and plan unbinds the others.',
+    },
   },
 };
 

@@ -68,6 +68,7 @@ export interface RoleSpec {
   readonly include?: readonly IncludeSpec[];
   readonly protect?: boolean;
   readonly description?: string;
+  readonly keepOutsideMembers?: boolean;
 }
 
 export interface PasswordSpec {

@@ -97,3 +97,41 @@ describe('small slips', () => {
     expect(result.result.error).toBe(`${policy} looks like a policy, not a saved plan: did you mean rbac apply -f ${policy}?`);
   });
 });
+
+describe('a role the policy defines owns its members', () => {
+  const seed: RbacState = {
+    users: [{ name: 'app', roles: ['reader'] }, { name: 'intruder', roles: ['reader'] }],
+    roles: [{ name: 'reader', grants: [] }],
+    privilegeGroups: [],
+  };
+
+  it('drift reports a user bound by hand as drift, with its own metric; plan unbinds it; --no-destroy holds it back', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runDrift } = await import('../../src/drift/run.js');
+    emu = await emulator({ milvusVersion: '2.5', seed: { state: seed } });
+    const policy = writePolicy('version: 1\nscope:\n  users: { names: [app] }\nroles:\n  reader:\nusers:\n  app:\n    roles: [reader]\n');
+    const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    const metrics = join(mkdtempSync(join(tmpdir(), 'rbac-members-')), 'drift.prom');
+    const drift = await runDrift({ files: [policy], connection, prometheusTextfile: metrics });
+    expect(drift.exitCode).toBe(2);
+    expect(drift.report?.outsideMembers).toEqual([{ user: 'intruder', role: 'reader' }]);
+    expect(readFileSync(metrics, 'utf8')).toMatch(/^milvus_rbac_drift_outside_members\{target="[^"]+"\} 1$/m);
+    const held = await apply(emu, { source: { policyFiles: [policy] }, noDestroy: true });
+    expect(held.result.refusals.map((r) => [r.guard, r.stepId])).toEqual([['no-destroy', 'unbindRole:intruder:reader']]);
+    expect(emu.engine.rolesOf('intruder')).toEqual(['reader']);
+    const applied = await apply(emu, { source: { policyFiles: [policy] } });
+    expect(applied.result.status).toBe('applied');
+    expect(emu.engine.rolesOf('intruder')).toEqual([]);
+    expect(emu.engine.rolesOf('app')).toEqual(['reader']);
+  });
+
+  it('keepOutsideMembers: true leaves them bound', async () => {
+    emu = await emulator({ milvusVersion: '2.5', seed: { state: seed } });
+    const policy = writePolicy('version: 1\nscope:\n  users: { names: [app] }\nroles:\n  reader:\n    keepOutsideMembers: true\nusers:\n  app:\n    roles: [reader]\n');
+    const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
+    const plan = await runPlan({ files: [policy], connection, detailedExitcode: true });
+    expect(plan.exitCode).toBe(0);
+  });
+});

@@ -223,13 +223,13 @@ describe.each(PROFILES)('rbac plan on Milvus $profile', ({ profile, groups }) =>
       expect(steps).toEqual(['dropRole:app_manual', 'revoke:app_manual:default:Collection:books:Query']);
     });
 
-    it('leaves an unmanaged user bound to a managed role alone', async () => {
+    it('unbinds an unmanaged user bound by hand to a role the policy defines (the role owns its members)', async () => {
       expect(
         await drift(async () => {
           ok(await f.raw.createUser({ username: 'carol', password: 'carol-pw-1' }));
           ok(await f.raw.addUserToRole({ username: 'carol', roleName: 'app_reader' }));
         }),
-      ).toEqual([]);
+      ).toEqual(['unbindRole:carol:app_reader']);
     });
 
     it('recreates a role dropped by hand, with its grants and bindings', async () => {

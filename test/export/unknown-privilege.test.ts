@@ -56,7 +56,7 @@ describe('a live privilege the catalogue does not know', () => {
   it('is revoked by name when the policy owns the role and does not list it, and the plan converges', async () => {
     const emu = await start();
     const connection = connectionOptionsFromEnv({ address: emu.address }, { MILVUS_TOKEN: 'root:Milvus' });
-    const file = policyFile('version: 1\nroles:\n  reader:\n    grants:\n      - object: Collection\n        objectName: books\n        privileges: [Query]\n');
+    const file = policyFile('version: 1\nroles:\n  reader:\n    keepOutsideMembers: true\n    grants:\n      - object: Collection\n        objectName: books\n        privileges: [Query]\n');
     const first = await runPlan({ files: [file], connection });
     expect(first.errors).toBe('');
     expect(first.plan?.steps.map((s) => s.id)).toEqual(['revoke:reader:default:Collection:books:SomeFuturePrivilege']);

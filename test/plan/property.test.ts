@@ -34,10 +34,16 @@ function part(state: RbacState, desired: DesiredState, inside: boolean): RbacSta
   });
 }
 
-function namesTouched(plan: Plan): { users: string[]; roles: string[]; groups: string[] } {
+/** A role the policy defines (not admin or public) owns its members: outside users are unbound from it. */
+function ownsMembers(desired: DesiredState, role: string): boolean {
+  return role !== 'admin' && role !== 'public' && desired.state.roles.some((r) => r.name === role) && !(desired.rolesKeepingOutsideMembers ?? []).includes(role);
+}
+
+function namesTouched(plan: Plan, desired: DesiredState): { users: string[]; roles: string[]; groups: string[] } {
   const out = { users: [] as string[], roles: [] as string[], groups: [] as string[] };
   for (const { operation: op } of plan.steps) {
-    if ('user' in op) out.users.push(op.user);
+    // Unbinding an outside user from an owned role is the role's business, not the user's.
+    if ('user' in op && !(op.kind === 'unbindRole' && ownsMembers(desired, op.role))) out.users.push(op.user);
     // A binding belongs to the user (a defined user owns its bindings, whatever the role).
     if ('role' in op && op.kind !== 'bindRole' && op.kind !== 'unbindRole') out.roles.push(op.role);
     if ('group' in op) out.groups.push(op.group);
@@ -74,9 +80,11 @@ describe('plan(live, desired), simulated, equals desired within the scope', () =
       const after = engine.snapshot();
       expect(part(after, desired, true), `seed ${seed} (${profile}) inside the scope`).toEqual(part(desired.state, desired, true));
       const dropped = new Set(plan.steps.flatMap((s) => (s.operation.kind === 'dropRole' ? [s.operation.role] : [])));
-      const expectedOutside = { ...before, users: before.users.map((u) => ({ name: u.name, roles: u.roles.filter((r) => !dropped.has(r)) })) };
+      const defined = new Set(desired.state.users.map((u) => u.name));
+      const keeps = (user: string, role: string): boolean => !dropped.has(role) && (user === 'root' || defined.has(user) || !ownsMembers(desired, role));
+      const expectedOutside = { ...before, users: before.users.map((u) => ({ name: u.name, roles: u.roles.filter((r) => keeps(u.name, r)) })) };
       expect(part(after, desired, false), `seed ${seed} (${profile}) outside the scope`).toEqual(part(expectedOutside, desired, false));
-      const touched = namesTouched(plan);
+      const touched = namesTouched(plan, desired);
       for (const u of touched.users) expect(owns(desired, 'users', u), `seed ${seed}: step on unmanaged user ${u}`).toBe(true);
       for (const r of touched.roles) expect(owns(desired, 'roles', r), `seed ${seed}: step on unmanaged role ${r}`).toBe(true);
       for (const g of touched.groups) expect(owns(desired, 'privilegeGroups', g), `seed ${seed}: step on unmanaged group ${g}`).toBe(true);
