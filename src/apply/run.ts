@@ -12,6 +12,7 @@ import { planAgainstLive } from '../pipeline/plan-against-live.js';
 import type { PlanSettings, Wanted } from '../pipeline/plan-against-live.js';
 import { savedPlanAgainstLive } from '../pipeline/saved-plan.js';
 import { operatorImpactJudge } from '../plan/operator-impact.js';
+import { digestMatches, planFileProblems, shortDigest } from '../plan/digest.js';
 import { massDrop } from '../plan/warnings.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { renderPlan } from '../report/index.js';
@@ -39,7 +40,13 @@ export type { ApplyResult, ApplyStatus, RunApplyResult, StepSummary } from './re
 export const DEFAULT_PARALLELISM = 64;
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
 
-export type ApplySource = { readonly policyFiles: readonly string[] } | { readonly planFile: string };
+/**
+ * A policy, a saved plan, or both: a saved plan with its policy is applied only if planning the
+ * policy against the live state now gives the same plan (the same digest).
+ */
+export type ApplySource =
+  | { readonly policyFiles: readonly string[] }
+  | { readonly planFile: string; readonly policyFiles?: readonly string[] };
 
 export interface RunApplyOptions {
   readonly connection: ConnectionOptions;
@@ -57,6 +64,8 @@ export interface RunApplyOptions {
   readonly noDestroy?: boolean;
   /** Apply a plan that drops most of the users, roles or bindings that exist (see plan/warnings.ts). */
   readonly allowMassDrop?: boolean;
+  /** The digest (at least its first 12 hex digits) of the plan that was reviewed: any other is refused. */
+  readonly expectDigest?: string;
   readonly allowSelfLockout?: boolean;
   readonly format?: 'text' | 'json';
   readonly progress?: ProgressMode;
@@ -97,11 +106,28 @@ async function prepareFromPolicy(files: readonly string[], conn: MilvusConnectio
   return { plan: { ...planned.plan, warnings: [...planned.diagnostics, ...planned.plan.warnings] }, live: planned.live, wanted: planned };
 }
 
-async function prepareFromPlanFile(file: string, conn: MilvusConnection): Promise<Prepared | ApplyResult> {
+async function prepareFromPlanFile(file: string, policyFiles: readonly string[] | undefined, conn: MilvusConnection, settings: PlanSettings, out: Output): Promise<Prepared | ApplyResult> {
   const saved = await savedPlanAgainstLive(conn, file);
+  const integrity = planFileProblems(saved.plan).map((problem): Refusal => ({ guard: 'plan-integrity', message: `${file}: ${problem}` }));
+  if (integrity.length > 0) return { ...emptyResult('refused'), refusals: integrity };
   const refusals = checkSavedPlan(saved.plan, { address: conn.address, milvusVersion: conn.versionString, liveFingerprint: saved.liveFingerprint });
   if (refusals.length > 0) return { ...emptyResult('refused'), refusals };
-  return { plan: saved.plan, live: saved.live };
+  if (!policyFiles || policyFiles.length === 0) return { plan: saved.plan, live: saved.live };
+  // With its policy: the plan must be what the policy gives against this live state.
+  const fresh = await prepareFromPolicy(policyFiles, conn, settings, out);
+  if (!('plan' in fresh)) return fresh;
+  if (fresh.plan.digest !== saved.plan.digest) {
+    return {
+      ...emptyResult('refused'),
+      refusals: [{ guard: 'not-reviewed', message: `${file} is not what the policy gives now (digest ${shortDigest(saved.plan.digest)}, the policy gives ${shortDigest(fresh.plan.digest)}): it was made from another policy, or edited` }],
+    };
+  }
+  return { ...fresh, plan: saved.plan };
+}
+
+function digestRefusal(plan: Plan, expected: string | undefined): Refusal[] {
+  if (expected === undefined || digestMatches(plan.digest, expected)) return [];
+  return [{ guard: 'not-reviewed', message: `the plan's digest is ${shortDigest(plan.digest)}, not the reviewed ${expected.replace(/^sha256:/, '').slice(0, 16)}: refusing to apply a plan other than the one reviewed` }];
 }
 
 function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {
@@ -114,7 +140,7 @@ function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: 
 }
 
 function rerunCommand(source: ApplySource): string {
-  return 'policyFiles' in source ? `rbac apply -f ${source.policyFiles.join(' -f ')}` : 'rbac plan --out <file> and rbac apply <file>';
+  return 'planFile' in source ? 'rbac plan --out <file> and rbac apply <file>' : `rbac apply -f ${source.policyFiles.join(' -f ')}`;
 }
 
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
@@ -147,14 +173,19 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   }
   try {
     const target = { address: conn.address, milvusVersion: conn.versionString };
-    const prepared = 'policyFiles' in options.source
-      ? await prepareFromPolicy(options.source.policyFiles, conn, settings, text)
-      : await prepareFromPlanFile(options.source.planFile, conn);
+    const prepared = 'planFile' in options.source
+      ? await prepareFromPlanFile(options.source.planFile, options.source.policyFiles, conn, settings, text)
+      : await prepareFromPolicy(options.source.policyFiles, conn, settings, text);
     if (!('plan' in prepared)) {
       for (const r of prepared.refusals) text.line(`Refused: ${r.message}`);
       return finish({ ...prepared, target, operator: conn.user });
     }
     const { plan } = prepared;
+    const notReviewed = digestRefusal(plan, options.expectDigest);
+    if (notReviewed.length > 0) {
+      for (const r of notReviewed) text.line(`Refused: ${r.message}`);
+      return finish({ ...emptyResult('refused'), target, operator: conn.user, refusals: notReviewed });
+    }
     const warnings = [...prepared.live.warnings, ...plan.warnings];
     if (plan.steps.length === 0) {
       text.line('No changes: the live state matches the policy.');

@@ -9,6 +9,7 @@ import { diffStates } from './diff.js';
 import { fingerprintState } from './fingerprint.js';
 import { orderSteps } from './order.js';
 import { planWarnings } from './warnings.js';
+import { planDigest } from './digest.js';
 import { simulatePlan } from './simulate.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 import type { Plan } from './types.js';
@@ -52,7 +53,7 @@ export function makePlan(options: MakePlanOptions): Plan {
   });
   const steps = orderSteps({ operations: diff.operations, live: live.state, operator, ...(desired.serverSettings ? { serverSettings: desired.serverSettings } : {}) });
   simulatePlan({ live: live.state, desired, steps, version: live.version, limits, operator, droppedRoles: diff.dropped.roles, outsideMembers: diff.outsideMembers });
-  return {
+  const plan: Omit<Plan, 'digest'> = {
     formatVersion: PLAN_FORMAT_VERSION,
     toolVersion: TOOL_VERSION,
     createdAt: (options.now ?? new Date()).toISOString(),
@@ -63,4 +64,5 @@ export function makePlan(options: MakePlanOptions): Plan {
     unmanaged: diff.unmanaged,
     warnings: [...(live.warnings ?? []), ...diff.warnings, ...planWarnings(steps, live.version, desired, live.state)],
   };
+  return { ...plan, digest: planDigest(plan) };
 }

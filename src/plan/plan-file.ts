@@ -159,13 +159,14 @@ export function parsePlan(text: string, source = 'the plan'): Plan {
     steps,
     unmanaged: readUnmanaged(r, o.unmanaged),
     warnings: r.stringList(o.warnings ?? [], 'warnings'),
+    digest: o.digest === undefined ? r.fail('digest', 'no digest (was it written by an older rbac plan? make the plan again)') : r.string(o.digest, 'digest'),
   };
 }
 
 /** The saved form: pretty JSON with a trailing newline (reviewable in a pull request). */
 export function serialisePlan(plan: Plan): string {
-  const { formatVersion, toolVersion, createdAt, target, policyHash, liveFingerprint, steps, unmanaged, warnings } = plan;
-  return `${JSON.stringify({ formatVersion, toolVersion, createdAt, target, policyHash, liveFingerprint, steps, unmanaged, warnings }, null, 2)}\n`;
+  const { formatVersion, toolVersion, createdAt, target, policyHash, liveFingerprint, digest, steps, unmanaged, warnings } = plan;
+  return `${JSON.stringify({ formatVersion, toolVersion, createdAt, target, policyHash, liveFingerprint, digest, steps, unmanaged, warnings }, null, 2)}\n`;
 }
 
 export async function readPlanFile(path: string): Promise<Plan> {

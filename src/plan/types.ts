@@ -42,6 +42,8 @@ export interface PlanHeader {
   readonly policyHash: string;
   /** sha256 of the canonical live state the plan was computed from. */
   readonly liveFingerprint: string;
+  /** sha256 of what the plan does and was made from (plan/digest.ts): what a reviewer quotes. */
+  readonly digest: string;
 }
 
 export interface Plan extends PlanHeader {

@@ -25,6 +25,7 @@ export function planToJson(plan: RenderablePlan): PlanJson {
     target: { address: plan.target.address, milvusVersion: plan.target.milvusVersion },
     policyHash: plan.policyHash,
     liveFingerprint: plan.liveFingerprint,
+    digest: plan.digest,
     summary: { ...summarise(changes), steps: plan.steps.length },
     changes: changes.map((c) => ({ kind: c.kind, name: c.name, action: c.action, steps: c.stepIds })),
     steps: plan.steps.map((s) => ({ id: s.id, phase: s.phase, operation: s.operation, ...(s.affectsOperator ? { affectsOperator: true } : {}) })),

@@ -1,3 +1,4 @@
+import { shortDigest } from '../plan/digest.js';
 import { groupChanges, KIND_LABEL, signOf, summarise, summaryLine } from './plan-changes.js';
 import type { RenderablePlan } from './plan-changes.js';
 
@@ -14,7 +15,7 @@ export function renderPlanMarkdown(plan: RenderablePlan): string {
   const out: string[] = [];
   out.push(`### rbac plan: ${summary}`);
   out.push('');
-  out.push(`Target \`${plan.target.address}\` (Milvus ${plan.target.milvusVersion || 'version unknown'}), policy \`${plan.policyHash.slice(0, 12)}\`, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.`);
+  out.push(`Target \`${plan.target.address}\` (Milvus ${plan.target.milvusVersion || 'version unknown'}), policy \`${plan.policyHash.slice(0, 12)}\`, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}${plan.digest ? `, digest \`${shortDigest(plan.digest)}\`` : ''}.`);
   if (changes.length > 0) {
     out.push('');
     out.push('```diff');

@@ -1,5 +1,6 @@
 import { NO_PALETTE } from './colour.js';
 import type { Palette, Paint } from './colour.js';
+import { shortDigest } from '../plan/digest.js';
 import { groupChanges, KIND_LABEL, signOf, summarise, summaryLine } from './plan-changes.js';
 import type { RenderablePlan, Sign } from './plan-changes.js';
 
@@ -54,5 +55,6 @@ export function renderPlanText(plan: RenderablePlan, options: TextOptions = {}):
   }
   out.push('');
   out.push(p.strong(summaryLine(summarise(changes))));
+  if (plan.steps.length > 0 && plan.digest) out.push(`Plan digest: ${shortDigest(plan.digest)} (rbac apply --expect-digest ${shortDigest(plan.digest)} applies only this plan)`);
   return `${out.join('\n')}\n`;
 }

@@ -70,7 +70,7 @@ describe('rbac apply (command)', () => {
 
   it('needs a policy or a plan file, and a Milvus address', async () => {
     expect(await rbac()).toBe(1);
-    expect(written.join('')).toContain('give a policy (-f policy.yaml) or a saved plan file');
+    expect(written.join('')).toContain('give a policy (-f policy.yaml), a saved plan file, or both');
     written = [];
     delete process.env.MILVUS_ADDRESS;
     expect(await rbac('-f', writePolicy(POLICY))).toBe(1);

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runPlan } from '../../src/pipeline/run-plan.js';
+import { planDigest } from '../../src/plan/digest.js';
+import { parsePlan } from '../../src/plan/plan-file.js';
 import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import type { RbacState } from '../../src/model/types.js';
 import { apply, emulator, tempPath, writePolicy } from './helpers.js';
@@ -231,9 +233,10 @@ describe('rbac apply <saved plan>', () => {
   it('refuses a plan made for another Milvus version', async () => {
     const emu = await start({ milvusVersion: '2.5' });
     const planFile = await savePlan(emu, writePolicy(POLICY));
-    const saved = JSON.parse(readFileSync(planFile, 'utf8')) as { target: { milvusVersion: string } };
-    saved.target.milvusVersion = 'v2.4.15';
-    writeFileSync(planFile, JSON.stringify(saved));
+    // As made against another server: its digest agrees with its content.
+    const saved = parsePlan(readFileSync(planFile, 'utf8'));
+    const other = { ...saved, target: { ...saved.target, milvusVersion: 'v2.4.15' } };
+    writeFileSync(planFile, JSON.stringify({ ...other, digest: planDigest(other) }));
     const result = await apply(emu, { source: { planFile }, env: PASSWORDS });
     expect(result.result.refusals.map((r) => r.guard)).toEqual(['other-target']);
     expect(result.output).toContain(`the plan was made for Milvus v2.4.15, but ${emu.address} runs v2.5.4`);

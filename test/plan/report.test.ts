@@ -34,7 +34,8 @@ describe('text renderer', () => {
     );
     expect(text).toContain('  - user "dave"\n');
     expect(text).toContain('Unmanaged (outside the policy\'s scope, left alone):\n  roles: other\n  users: bob\n');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to add, 2 to change, 1 to destroy.');
+    expect(text.trimEnd().split('\n').at(-2)).toBe('Plan: 1 to add, 2 to change, 1 to destroy.');
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^Plan digest: [0-9a-f]{16} \(rbac apply --expect-digest [0-9a-f]{16} applies only this plan\)$/);
     expect(text).not.toContain('\u001b[');
   });
 
@@ -66,7 +67,7 @@ describe('text renderer', () => {
 describe('json and markdown renderers', () => {
   it('json: stable keys, summary, per-object changes and the steps', () => {
     const json = planToJson(plan());
-    expect(Object.keys(json)).toEqual(['formatVersion', 'toolVersion', 'createdAt', 'target', 'policyHash', 'liveFingerprint', 'summary', 'changes', 'steps', 'unmanaged', 'warnings']);
+    expect(Object.keys(json)).toEqual(['formatVersion', 'toolVersion', 'createdAt', 'target', 'policyHash', 'liveFingerprint', 'digest', 'summary', 'changes', 'steps', 'unmanaged', 'warnings']);
     expect(json.summary).toEqual({ add: 1, change: 2, destroy: 1, steps: json.steps.length });
     expect(json.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual(['update role reader', 'create user alice', 'update user carol', 'delete user dave']);
     expect(json.changes.flatMap((c) => c.steps).sort()).toEqual(json.steps.map((s) => s.id).sort());

@@ -12,6 +12,7 @@ interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
   readonly destroy: boolean;
   readonly allowSelfLockout?: boolean;
   readonly allowMassDrop?: boolean;
+  readonly expectDigest?: string;
   readonly format: 'text' | 'json';
 }
 
@@ -38,12 +39,13 @@ export function register(program: Command): void {
     .option('--parallelism <n>', 'steps run at once within a phase (default 64)', positiveInteger)
     .option('--retries <n>', 'retries of a step failing with a transient error (unavailable, deadline exceeded), default 3', wholeNumber)
     .option('--no-destroy', 'refuse a plan that drops users, roles or privilege groups (revokes stay allowed)')
+    .option('--expect-digest <digest>', 'apply only the plan with this digest (rbac plan prints it; at least 12 hex digits)')
     .option('--allow-mass-drop', 'apply a plan that removes half or more of the users, roles or role bindings that exist (refused otherwise)')
     .option('--allow-self-lockout', 'apply even when the plan takes away the access of the user running it, or the last admin binding')
     .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'));
   addConnectionOptions(addLimitOptions(command)).action(async (planFile: string | undefined, flags: ApplyFlags) => {
-      if ((planFile === undefined) === (flags.file.length === 0)) {
-        process.stderr.write('Error: give a policy (-f policy.yaml) or a saved plan file (one, not both)\n');
+      if (planFile === undefined && flags.file.length === 0) {
+        process.stderr.write('Error: give a policy (-f policy.yaml), a saved plan file, or both (the plan is then applied only if the policy still gives it)\n');
         process.exitCode = 1;
         return;
       }
@@ -54,7 +56,8 @@ export function register(program: Command): void {
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
       const result = await runApply({
         connection,
-        source: planFile !== undefined ? { planFile } : { policyFiles: flags.file },
+        source: planFile !== undefined ? { planFile, ...(flags.file.length > 0 ? { policyFiles: flags.file } : {}) } : { policyFiles: flags.file },
+        ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
         limits: limitsFrom(flags),
         colour: flags.format === 'text' && shouldUseColour(process.stdout),
         autoApprove: flags.autoApprove === true,
