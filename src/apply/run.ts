@@ -97,13 +97,15 @@ interface Prepared {
   readonly live: LiveStateRead;
   /** The policy, when applying one (not a saved plan). */
   readonly wanted?: Wanted;
+  /** The policy loader's warnings, formatted (printed when loaded). */
+  readonly diagnostics?: readonly string[];
 }
 
 async function prepareFromPolicy(files: readonly string[], conn: MilvusConnection, settings: PlanSettings, out: Output): Promise<Prepared | ApplyResult> {
   const planned = await planAgainstLive(conn, files, settings);
   for (const d of planned.diagnostics) out.line(d);
   if ('invalid' in planned) return { ...emptyResult('error'), diagnostics: [...planned.diagnostics], error: `${planned.message.replace('nothing was planned', 'nothing was changed')}` };
-  return { plan: { ...planned.plan, warnings: [...planned.diagnostics, ...planned.plan.warnings] }, live: planned.live, wanted: planned };
+  return { plan: planned.plan, live: planned.live, wanted: planned, diagnostics: planned.diagnostics };
 }
 
 async function prepareFromPlanFile(file: string, policyFiles: readonly string[] | undefined, conn: MilvusConnection, settings: PlanSettings, out: Output): Promise<Prepared | ApplyResult> {
@@ -186,7 +188,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       for (const r of notReviewed) text.line(`Refused: ${r.message}`);
       return finish({ ...emptyResult('refused'), target, operator: conn.user, refusals: notReviewed });
     }
-    const warnings = [...prepared.live.warnings, ...plan.warnings];
+    // The plan's warnings include the read's; the policy's were printed as they were loaded.
+    const warnings = [...(prepared.diagnostics ?? []), ...plan.warnings];
     if (plan.steps.length === 0) {
       text.line('No changes: the live state matches the policy.');
       return finish({ ...emptyResult('no-changes'), target, operator: conn.user, warnings });
@@ -196,6 +199,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     const serverSettings = prepared.wanted?.desired.serverSettings;
     const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version, serverSettings });
     warnings.push(...lockout.warnings);
+    const printedWithPlan = new Set([...(prepared.diagnostics ?? []), ...plan.warnings]);
     const steps = lockout.steps;
     const refusals = [...guardRefusals(prepared, steps, options, secrets), ...(options.allowSelfLockout ? [] : lockout.refusals)];
 
@@ -203,7 +207,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     if (lockout.operatorSteps.length > 0) {
       text.line(`${lockout.operatorSteps.length} step${lockout.operatorSteps.length === 1 ? '' : 's'} affecting ${conn.user} (the user running the apply) will run last.`);
     }
-    for (const w of warnings) text.line(`Warning: ${w}`);
+    for (const w of warnings) if (!printedWithPlan.has(w)) text.line(`Warning: ${w}`);
     const base = { ...emptyResult('refused'), target, operator: conn.user, warnings, steps: { total: steps.length, done: 0, failed: 0, notAttempted: steps.length }, notAttempted: steps.map(stepSummary) };
     if (refusals.length > 0) {
       for (const r of refusals) text.line(`Refused: ${r.message}`);

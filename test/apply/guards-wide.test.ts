@@ -135,3 +135,14 @@ describe('a role the policy defines owns its members', () => {
     expect(plan.exitCode).toBe(0);
   });
 });
+
+describe('warnings during apply', () => {
+  it('a policy warning is printed once', async () => {
+    emu = await emulator({ milvusVersion: '2.5' });
+    // Listing public for a user is a loader warning (implicit-public).
+    const policy = writePolicy('version: 1\nroles:\n  reader:\nusers:\n  svc:\n    roles: [public, reader]\n    password: { env: SVC_PW }\n');
+    const result = await apply(emu, { source: { policyFiles: [policy] }, env: { SVC_PW: 'a-password-1' } });
+    expect(result.result.status).toBe('applied');
+    expect(result.output.split('every user has the public role implicitly').length - 1).toBe(1);
+  });
+});

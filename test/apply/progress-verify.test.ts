@@ -80,3 +80,27 @@ describe('verification of a saved plan', () => {
     expect(describeStateDifferences(expected, expected)).toEqual([]);
   });
 });
+
+describe('retries after one dropped connection', () => {
+  it('are one line and a count, naming each step once', async () => {
+    const { MilvusCallError } = await import('../../src/milvus/errors.js');
+    const many: ExecutableStep[] = Array.from({ length: 64 }, (_, i) => ({ id: `createRole:r${i}`, phase: 1, operation: { kind: 'createRole', role: `r${i}` } }));
+    const lines: string[] = [];
+    const tried = new Set<string>();
+    await executePlan(
+      many,
+      async (op) => {
+        const key = JSON.stringify(op);
+        if (tried.has(key)) return;
+        tried.add(key);
+        throw new MilvusCallError('transient', 'UNAVAILABLE', 'Connection dropped', `create role ${(op as { role: string }).role}`);
+      },
+      { parallelism: 64, retry: { attempts: 2, baseDelayMs: 1 }, sleep: async () => undefined, onEvent: progressReporter('plain', (t) => lines.push(t)) },
+    );
+    const retries = lines.filter((l) => l.startsWith('retry') || l.includes('more step'));
+    expect(retries).toEqual([
+      'retry 1 of step createRole:r0 (create role r0) in 1 ms: Connection dropped (UNAVAILABLE)\n',
+      '  … and 63 more steps retried after the same error\n',
+    ]);
+  });
+});
