@@ -47,6 +47,8 @@ export interface ExecutorOptions<S extends ExecutableStep> {
   readonly isTransient?: (error: unknown) => boolean;
   /** Injected in tests so back-off takes no wall time. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Aborted (Ctrl-C): no new step starts and none is retried; the calls in flight finish. */
+  readonly signal?: AbortSignal;
 }
 
 export interface StepFailure<S extends ExecutableStep> {
@@ -72,6 +74,8 @@ export interface ApplyReport<S extends ExecutableStep> {
   readonly notAttempted: S[];
   readonly retries: number;
   readonly durations: { readonly totalMs: number; readonly phases: PhaseDuration[] };
+  /** The run was stopped by its signal before every step was attempted. */
+  readonly interrupted: boolean;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -121,7 +125,7 @@ export async function executePlan<S extends ExecutableStep>(steps: readonly S[],
         return;
       } catch (error) {
         // A step already stopped by another failure is not retried: the run is ending.
-        if (isTransient(error) && attempt < attempts && failures.length === 0) {
+        if (isTransient(error) && attempt < attempts && failures.length === 0 && !options.signal?.aborted) {
           const delayMs = backoffDelay(options.retry, attempt);
           retries++;
           emit({ type: 'step-retry', step, attempt, delayMs, error });
@@ -138,7 +142,7 @@ export async function executePlan<S extends ExecutableStep>(steps: readonly S[],
 
   const phases = groupIntoPhases(steps);
   for (const [index, phaseSteps] of phases.entries()) {
-    if (failures.length > 0) break;
+    if (failures.length > 0 || options.signal?.aborted) break;
     const first = phaseSteps[0] as S;
     const phase = first.phase;
     const phaseStart = performance.now();
@@ -146,7 +150,7 @@ export async function executePlan<S extends ExecutableStep>(steps: readonly S[],
     const doneBefore = done.length;
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (failures.length === 0 && next < phaseSteps.length) {
+      while (failures.length === 0 && !options.signal?.aborted && next < phaseSteps.length) {
         const step = phaseSteps[next++] as S;
         attempted.add(step);
         await runStep(step);
@@ -166,5 +170,6 @@ export async function executePlan<S extends ExecutableStep>(steps: readonly S[],
     notAttempted: steps.filter((s) => !attempted.has(s)),
     retries,
     durations: { totalMs: performance.now() - started, phases: phaseDurations },
+    interrupted: options.signal?.aborted === true && attempted.size < steps.length,
   };
 }

@@ -18,6 +18,15 @@ export class Output {
 /** The end of an apply in words: done, failed and not attempted, and how to finish the job. */
 export function printExecutionReport(out: Output, report: ApplyReport<ExecutableStep>, rerun: string): void {
   const seconds = (report.durations.totalMs / 1000).toFixed(2);
+  if (report.interrupted && !report.failed) {
+    out.line(`Apply interrupted after ${seconds} s: the calls in flight finished, no other step was started.`);
+    out.line(`  done (${report.done.length}):`);
+    for (const s of report.done) out.line(`    + ${s.id} ${describeOperation(s.operation)}`);
+    out.line(`  not attempted (${report.notAttempted.length}):`);
+    for (const s of report.notAttempted) out.line(`    - ${s.id} ${describeOperation(s.operation)}`);
+    out.line(`Nothing needs cleaning up by hand: run ${rerun} again to finish.`);
+    return;
+  }
   if (!report.failed) {
     out.line(`Apply complete: ${report.done.length} step${report.done.length === 1 ? '' : 's'} done in ${seconds} s${report.retries ? ` (${report.retries} retried)` : ''}.`);
     return;

@@ -6,7 +6,7 @@ import type { Refusal } from './guards.js';
 
 /** What `rbac apply` reports: the shape of `--format json` and of the runner's return value. */
 
-export type ApplyStatus = 'applied' | 'no-changes' | 'failed' | 'refused' | 'cancelled' | 'verification-failed' | 'error';
+export type ApplyStatus = 'applied' | 'no-changes' | 'failed' | 'interrupted' | 'refused' | 'cancelled' | 'verification-failed' | 'error';
 
 export interface StepSummary {
   readonly id: string;

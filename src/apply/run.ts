@@ -75,6 +75,8 @@ export interface RunApplyOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Injected in tests so back-off takes no wall time. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Aborted on Ctrl-C: the calls in flight finish, nothing else starts, and the report says what was done. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -233,12 +235,13 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       retry: options.retry ?? DEFAULT_RETRY,
       onEvent: progressReporter(format === 'json' ? 'none' : (options.progress ?? 'plain'), (t) => text.write(t)),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     printExecutionReport(text, report, rerunCommand(options.source));
     const failures = report.failed ? [report.failed, ...report.alsoFailed] : [];
     const result: ApplyResult = {
       ...base,
-      status: report.failed ? 'failed' : 'applied',
+      status: report.failed ? 'failed' : report.interrupted ? 'interrupted' : 'applied',
       steps: { total: steps.length, done: report.done.length, failed: failures.length, notAttempted: report.notAttempted.length },
       done: report.done.map(stepSummary),
       failed: failures.map((f) => ({ ...stepSummary(f.step), error: stepErrorOf(f.error) })),
@@ -246,7 +249,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       retries: report.retries,
       durations: { totalMs: Math.round(report.durations.totalMs), phases: report.durations.phases.map((p) => ({ ...p, ms: Math.round(p.ms) })) },
     };
-    if (report.failed) return finish(result);
+    if (report.failed || report.interrupted) return finish(result);
 
     const impactOf = operatorImpactJudge(prepared.live.state, conn.user, serverSettings ?? {});
     if (steps.some((s) => impactOf(s.operation) === 'ends-session')) {

@@ -146,3 +146,28 @@ describe('warnings during apply', () => {
     expect(result.output.split('every user has the public role implicitly').length - 1).toBe(1);
   });
 });
+
+describe('Ctrl-C during apply', () => {
+  it('lets the calls in flight finish, reports what was done and not, and a re-run finishes the job', async () => {
+    emu = await emulator({ milvusVersion: '2.5' });
+    const policy = writePolicy('version: 1\nroles:\n  r1:\n  r2:\nusers:\n  svc:\n    roles: [r1, r2]\n    password: { env: SVC_PW }\n');
+    const interrupt = new AbortController();
+    const result = await apply(emu, {
+      source: { policyFiles: [policy] },
+      env: { SVC_PW: 'a-password-1' },
+      signal: interrupt.signal,
+      // Interrupted as the second phase starts: the roles exist, nothing after them was started.
+      write: (text) => {
+        if (text.startsWith('[2/')) interrupt.abort();
+      },
+    });
+    expect(result.result.status).toBe('interrupted');
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('Apply interrupted');
+    expect(result.result.notAttempted.map((s) => s.id)).toEqual(['createUser:svc', 'bindRole:svc:r1', 'bindRole:svc:r2']);
+    expect(emu.engine.hasUser('svc')).toBe(false);
+    const again = await apply(emu, { source: { policyFiles: [policy] }, env: { SVC_PW: 'a-password-1' } });
+    expect(again.result.status).toBe('applied');
+    expect(emu.engine.rolesOf('svc')).toEqual(['r1', 'r2']);
+  });
+});

@@ -54,7 +54,16 @@ export function register(program: Command): void {
       const { runApply, DEFAULT_RETRY } = await import('../../apply/run.js');
       const { shouldUseColour } = await import('../../report/colour.js');
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+      // The first Ctrl-C lets the calls in flight finish and reports; a second one ends the process.
+      const interrupt = new AbortController();
+      const onInterrupt = (): void => {
+        if (interrupt.signal.aborted) process.exit(130);
+        process.stderr.write('\nInterrupted: letting the calls in flight finish (Ctrl-C again to stop now)\n');
+        interrupt.abort();
+      };
+      process.on('SIGINT', onInterrupt);
       const result = await runApply({
+        signal: interrupt.signal,
         connection,
         source: planFile !== undefined ? { planFile, ...(flags.file.length > 0 ? { policyFiles: flags.file } : {}) } : { policyFiles: flags.file },
         ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
@@ -72,6 +81,7 @@ export function register(program: Command): void {
         progress: process.stdout.isTTY === true ? 'tty' : 'plain',
         write: (text) => process.stdout.write(text),
       });
-      process.exitCode = result.exitCode;
+      process.off('SIGINT', onInterrupt);
+      process.exitCode = result.result.status === 'interrupted' ? 130 : result.exitCode;
     });
 }
