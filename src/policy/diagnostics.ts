@@ -1,3 +1,5 @@
+import { escapeControl } from '../model/printable.js';
+
 /** A located problem found while loading a policy. Every loader error and warning has this shape. */
 export interface Diagnostic {
   readonly severity: 'error' | 'warning';
@@ -13,10 +15,13 @@ export interface Diagnostic {
   readonly code: string;
 }
 
-/** `file:line:col: error: message` and, when there is one, `  hint: …` on the next line. */
+/**
+ * `file:line:col: error: message` and, when there is one, `  hint: …` on the next line. Messages
+ * quote what the policy holds, so control characters in it are escaped.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
-  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+  const head = `${escapeControl(d.file)}:${d.line}:${d.column}: ${d.severity}: ${escapeControl(d.message).replace(/\n/g, '\\n')}`;
+  return d.hint ? `${head}\n  hint: ${escapeControl(d.hint).replace(/\n/g, '\\n')}` : head;
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

@@ -104,3 +104,15 @@ describe('plan and drift refuse to write over their policy', () => {
     expect(readFileSync(policy, 'utf8')).toBe('version: 1\n');
   });
 });
+
+describe('control characters in messages', () => {
+  it('are escaped where a diagnostic quotes the policy', async () => {
+    const { formatDiagnostic } = await import('../../src/policy/index.js');
+    const result = loadPolicyText('version: 1\nroles:\n  "bad\\u0000name\\u001b[31m":\n', 'p.yaml');
+    expect(result.ok).toBe(false);
+    const text = result.diagnostics.map(formatDiagnostic).join('\n');
+    expect(text).toContain('found \\u0000 at 3');
+    // eslint-disable-next-line no-control-regex -- asserting that none is left
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
+});
