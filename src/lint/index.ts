@@ -120,10 +120,13 @@ function redundantGrants(index: AccessIndex, desired: DesiredState): LintFinding
     const grants = [...role.grants].sort(compareGrants);
     const facts = grants.map((g) => grantEffect(index, g).entries);
     const covers = (by: number, of: number): boolean => facts[of]!.every((f) => facts[by]!.some((w) => factCovers(w, f)));
-    // Only grants giving the same privilege as a grant's first effect can cover it: index them.
+    // Only a grant with an effect covering a grant's first effect can cover it: that effect names
+    // the same privilege and object type, and the same database and object or `*`. Indexed by
+    // the whole tuple, a role of 10,000 grants on as many collections stays linear.
     const holders = new Map<string, number[]>();
+    const keyOf = (f: Fact, db: string, object: string): string => `${f.privilege}\u0000${f.objectType}\u0000${db}\u0000${object}`;
     facts.forEach((list, j) => {
-      for (const key of new Set(list.map((f) => `${f.privilege}\u0000${f.objectType}`))) {
+      for (const key of new Set(list.map((f) => keyOf(f, f.dbName, f.objectName)))) {
         const known = holders.get(key);
         if (known) known.push(j);
         else holders.set(key, [j]);
@@ -132,7 +135,8 @@ function redundantGrants(index: AccessIndex, desired: DesiredState): LintFinding
     grants.forEach((grant, i) => {
       const first = facts[i]![0];
       if (!first) return;
-      const candidates = holders.get(`${first.privilege}\u0000${first.objectType}`) ?? [];
+      const keys = new Set([keyOf(first, first.dbName, first.objectName), keyOf(first, first.dbName, ANY), keyOf(first, ANY, first.objectName), keyOf(first, ANY, ANY)]);
+      const candidates = [...new Set([...keys].flatMap((key) => holders.get(key) ?? []))].sort((a, b) => a - b);
       const by = candidates.find((j) => j !== i && covers(j, i) && !(j > i && covers(i, j)));
       if (by === undefined) return;
       out.push(grantFinding('redundant-grant', role.name, grant, `already given by ${describeGrant(grants[by]!)}`));
