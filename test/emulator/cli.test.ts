@@ -73,6 +73,22 @@ describe('rbac emulator (in process)', () => {
     await late.closeConnection();
   });
 
+  it('takes a full version, reports it from GetVersion and answers with its privileges', async () => {
+    const output = captureOutput();
+    await run(['--port', '0', '--milvus-version', '2.6.19']);
+    const address = /listening on (\S+)/.exec(output.out())?.[1];
+    expect(output.out()).toContain('behaves as Milvus v2.6.19');
+    const root = new MilvusClient({ address: address as string, token: 'root:Milvus', maxRetries: 0 });
+    expect((await root.getVersion()).version).toBe('v2.6.19');
+    await root.createRole({ roleName: 'r' });
+    // AddCollectionField (2.6.0) is a privilege here; AlterRole (2.6.19) answers.
+    expect((await root.grantPrivilegeV2({ role: 'r', privilege: 'AddCollectionField', db_name: 'default', collection_name: 'c' })).error_code).toBe('Success');
+    expect((await root.alterRole({ roleName: 'r', description: 'from the CLI test' })).error_code).toBe('Success');
+    await root.closeConnection();
+    process.emit('SIGTERM', 'SIGTERM');
+    await vi.waitFor(() => expect(output.out()).toContain('stopping the emulator'));
+  });
+
   it('refuses a bad seed file with its path and starts nothing', async () => {
     const seedFile = join(dir, 'bad.json');
     await writeFile(seedFile, JSON.stringify({ users: [{ name: 'bob', roles: 'admin' }], passwords: { bob: 'hunter2_secret' } }));
