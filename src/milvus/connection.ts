@@ -129,6 +129,8 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
 
 /** Attempts of the first call, and the waits between them: see {@link probeVersion}. */
 const PROBE_WAITS_MS = [200, 500];
+/** A connection that ended with no error recorded is the transient case: tried for longer. */
+const PROBE_WAITS_NO_ERROR_MS = [200, 500, 1_000, 2_000];
 
 /**
  * The first call of a connection. A fresh channel's first connection attempt has been seen to
@@ -145,7 +147,10 @@ async function probeVersion(client: MilvusClient, address: string): Promise<stri
       break;
     } catch (error) {
       const failure = fromThrown(error, 'GetVersion');
-      const wait = PROBE_WAITS_MS[attempt];
+      // A refused or unresolvable address names its error and fails soon; "Last error: null" is
+      // the channel giving up on a listening server, which the next attempts get through.
+      const waits = /Last error: null/.test(failure.reason) ? PROBE_WAITS_NO_ERROR_MS : PROBE_WAITS_MS;
+      const wait = waits[attempt];
       if (failure.code !== 'UNAVAILABLE' || wait === undefined) throw classify(failure, address);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
