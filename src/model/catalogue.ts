@@ -1,4 +1,5 @@
 import type { ObjectType, PrivilegeLevel } from './types.js';
+import { atLeast, NEWEST_KNOWN_VERSION } from './versions.js';
 
 /**
  * The Milvus privilege catalogue: every built-in privilege, the built-in privilege groups (v2 and
@@ -22,8 +23,6 @@ export interface PrivilegeInfo {
   readonly mainBranch: boolean;
 }
 
-/** The newest Milvus release this catalogue knows in full. */
-export const NEWEST_KNOWN_RELEASE = '3.0.0';
 /** What a privilege on Milvus's main branch counts as having arrived in: the release after the newest known. */
 const MAIN_BRANCH_SINCE = '3.1.0';
 
@@ -331,14 +330,7 @@ export function privilegeLevelsAt(isAtLeast: (since: string) => boolean): Readon
   return levels;
 }
 
-const newestLevels = privilegeLevelsAt((since) => compareReleases(since, NEWEST_KNOWN_RELEASE) <= 0);
-
-function compareReleases(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
+const newestLevels = privilegeLevelsAt((since) => atLeast(NEWEST_KNOWN_VERSION, since));
 
 export const PRIVILEGES: readonly PrivilegeInfo[] = Object.freeze(
   PRIVILEGE_ROWS.map(([name, objectType, since]) =>

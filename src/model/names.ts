@@ -7,6 +7,8 @@
  */
 
 import type { Grant } from './types.js';
+import { atLeast } from './versions.js';
+import type { MilvusVersion } from './versions.js';
 
 /** proxy.maxRoleDescriptionLength / maxUserDescriptionLength defaults (Milvus 2.6.19+), in bytes. */
 export const MAX_DESCRIPTION_BYTES = 1024;
@@ -40,9 +42,8 @@ export const DEFAULT_NAME_LIMITS: NameLimits = Object.freeze({
  * is 72 (bcrypt's limit; #38128 on 2.4, commit 2208b7c2ef / #37983 on 2.5), before that 256
  * with bcrypt failing past 72.
  */
-export function nameLimitsOf(version: { readonly major: number; readonly minor: number; readonly patch: number }): NameLimits {
-  const from2418 = version.major > 2 || (version.major === 2 && (version.minor > 4 || (version.minor === 4 && version.patch >= 18)));
-  return from2418 ? { ...DEFAULT_NAME_LIMITS, maxPasswordLength: BCRYPT_MAX_PASSWORD_BYTES } : DEFAULT_NAME_LIMITS;
+export function nameLimitsOf(version: MilvusVersion): NameLimits {
+  return atLeast(version, '2.4.18') ? { ...DEFAULT_NAME_LIMITS, maxPasswordLength: BCRYPT_MAX_PASSWORD_BYTES } : DEFAULT_NAME_LIMITS;
 }
 
 export const DEFAULT_OBJECT_LIMITS: ObjectLimits = Object.freeze({ maxUsers: 100, maxRoles: 10 });
@@ -69,10 +70,8 @@ const publicGrant = (objectType: Grant['objectType'], privilege: string): Grant 
  * db `*`), in canonical order; see docs/milvus-behaviour.md for the releases. Start-up only ever
  * adds them, so a server first started on an older release may still hold the older set.
  */
-export function publicDefaultGrants(version: { readonly major: number; readonly minor: number; readonly patch: number }): readonly Grant[] {
-  const from = (major: number, minor: number, patch: number): boolean =>
-    version.major !== major ? version.major > major : version.minor !== minor ? version.minor > minor : version.patch >= patch;
-  const showOrList = from(2, 4, 18) ? [publicGrant('Global', 'ListAliases')] : from(2, 4, 3) ? [] : [publicGrant('Global', 'ShowCollections')];
+export function publicDefaultGrants(version: MilvusVersion): readonly Grant[] {
+  const showOrList = atLeast(version, '2.4.18') ? [publicGrant('Global', 'ListAliases')] : atLeast(version, '2.4.3') ? [] : [publicGrant('Global', 'ShowCollections')];
   return [publicGrant('Collection', 'IndexDetail'), publicGrant('Global', 'DescribeCollection'), ...showOrList];
 }
 
