@@ -1,10 +1,9 @@
 import { PHASE_ORDER } from '../model/operations.js';
 import type { Operation, OperationKind } from '../model/operations.js';
-import { ROOT_USER } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
 import type { ServerSettings } from '../model/desired.js';
 import type { PlannedOperation } from './diff.js';
-import { operatorImpactJudge, rolesHeldBy } from './operator-impact.js';
+import { operatorImpactJudge } from './operator-impact.js';
 import type { PlanStep } from './types.js';
 
 /**
@@ -68,14 +67,12 @@ export interface OrderInput {
 export function orderSteps(input: OrderInput): PlanStep[] {
   const operator = input.operator ?? '';
   const impactOf = operatorImpactJudge(input.live, operator, input.serverSettings);
-  const rootExempt = operator === ROOT_USER && input.serverSettings?.rootShouldBindRole !== true;
-  const operatorRoles = operator && !rootExempt ? rolesHeldBy(input.live, operator) : new Set<string>();
   const steps = input.operations.map((planned, index): { step: PlanStep; index: number } => {
     const op = planned.operation;
     const impact = impactOf(op);
     let phase = planned.afterRevokes ? REGRANT_PHASE : phaseOfKind(op.kind);
     // The revoke it follows was moved among the operator's steps: follow it there.
-    if (planned.afterRevokes && op.kind === 'grant' && operatorRoles.has(op.role)) phase += KINDS;
+    if (planned.afterRevokes && op.kind === 'grant' && impactOf({ ...op, kind: 'revoke' }) === 'takes-access') phase += KINDS;
     if (impact !== 'none') phase = impact === 'ends-session' ? SESSION_END_PHASE : KINDS + phaseOfKind(op.kind);
     const step: PlanStep = impact !== 'none' ? { id: stepId(op), phase, operation: op, affectsOperator: true } : { id: stepId(op), phase, operation: op };
     return { step, index };
