@@ -189,9 +189,11 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
   const descriptions = Object.keys(describedRoles).length + Object.keys(describedUsers).length > 0 ? { descriptions: { roles: describedRoles, users: describedUsers } } : {};
   // A role owns its members; one exported without some of its users keeps them bound.
   const exportedUsers = new Set(state.users.map((u) => u.name));
+  // Built once: asked per exported role, a scan of every user's roles would grow as roles × users.
+  const heldOutside = new Set(live.users.filter((u) => u.name !== ROOT_USER && !exportedUsers.has(u.name)).flatMap((u) => u.roles));
   const keeping = state.roles
     .map((r) => r.name)
-    .filter((role) => live.users.some((u) => u.name !== ROOT_USER && !exportedUsers.has(u.name) && u.roles.includes(role)))
+    .filter((role) => heldOutside.has(role))
     .sort();
   const keep = keeping.length > 0 ? { rolesKeepingOutsideMembers: keeping } : {};
   return {
