@@ -131,7 +131,7 @@ async function prepareFromPlanFile(file: string, policyFiles: readonly string[] 
 
 function digestRefusal(plan: Plan, expected: string | undefined): Refusal[] {
   if (expected === undefined || digestMatches(plan.digest, expected)) return [];
-  return [{ guard: 'not-reviewed', message: `the plan's digest is ${shortDigest(plan.digest)}, not the reviewed ${expected.replace(/^sha256:/, '').slice(0, 16)}: refusing to apply a plan other than the one reviewed` }];
+  return [{ guard: 'not-reviewed', message: `the plan's digest is ${shortDigest(plan.digest)}, not the reviewed ${shortDigest(expected)}: refusing to apply a plan other than the one reviewed` }];
 }
 
 function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {

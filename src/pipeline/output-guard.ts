@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isPolicyFileName } from '../policy/index.js';
 
 /**
  * An output (a saved plan, a metrics file) must never replace an input: `rbac plan -f p.yaml
@@ -7,7 +8,6 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
  * links; a `-f` directory covers the policy files in it.
  */
 
-const POLICY_EXTENSIONS = new Set(['.yaml', '.yml']);
 
 function real(path: string): string {
   try {
@@ -35,7 +35,7 @@ export function overwritesInput(output: string, inputs: readonly string[], what:
   const target = real(output);
   for (const input of inputs) {
     const source = real(input);
-    const inside = isDirectory(input) && dirname(target) === source && POLICY_EXTENSIONS.has(extname(target));
+    const inside = isDirectory(input) && dirname(target) === source && isPolicyFileName(target);
     if (target === source || inside) {
       return `${what} ${output} is ${inside ? 'a policy file in' : 'the policy file'} ${input}: refusing to write over an input; choose another path`;
     }

@@ -49,6 +49,11 @@ export interface PolicyText {
 
 const POLICY_EXTENSIONS = new Set(['.yaml', '.yml']);
 
+/** Whether a file in a `-f` directory is read as part of the policy. */
+export function isPolicyFileName(name: string): boolean {
+  return POLICY_EXTENSIONS.has(extname(name));
+}
+
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -96,7 +101,7 @@ async function listFiles(paths: readonly string[], problems: Diagnostic[]): Prom
     try {
       const info = await stat(path);
       if (info.isDirectory()) {
-        const entries = (await readdir(path)).filter((name) => POLICY_EXTENSIONS.has(extname(name))).sort();
+        const entries = (await readdir(path)).filter(isPolicyFileName).sort();
         if (entries.length === 0) problems.push(ioError(path, 'the directory holds no .yaml or .yml policy files'));
         for (const name of entries) files.push(join(path, name));
       } else files.push(path);
