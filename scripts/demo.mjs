@@ -13,10 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startEmulator } = await import(join(root, 'dist/emulator/index.js'));
 
 const work = mkdtempSync(join(tmpdir(), 'rbac-demo-'));
-// The example rotates one password on every apply (updatePassword); Milvus cannot read a password
-// back, so that step would show in every plan. The demo's copy leaves rotation out.
-const example = readFileSync(join(root, 'examples/small-team.yaml'), 'utf8');
-writeFileSync(join(work, 'policy.yaml'), example.replace(/^\s*updatePassword: true\n/m, '\n'));
+// The example as written, updatePassword included: plan checks such a password by logging in.
+writeFileSync(join(work, 'policy.yaml'), readFileSync(join(root, 'examples/small-team.yaml'), 'utf8'));
 mkdirSync(join(work, 'secrets'));
 const secret = () => randomBytes(12).toString('base64url');
 writeFileSync(join(work, 'secrets/dashboard.txt'), `${secret()}\n`, { mode: 0o600 });

@@ -1,3 +1,4 @@
+import { protectedByScope } from '../model/scope.js';
 import type { DesiredState } from '../model/desired.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { Operation } from '../model/operations.js';
@@ -52,15 +53,16 @@ function droppedName(op: Operation): { kind: 'user' | 'role' | 'privilege group'
  * Objects marked `protect: true` are never dropped, and neither are root, admin and public
  * (Milvus refuses those anyway; refusing up front keeps the run from stopping half-way).
  */
-export function checkProtected(steps: readonly ExecutableStep[], desired: Pick<DesiredState, 'users' | 'protectedRoles' | 'protectedPrivilegeGroups'>): Refusal[] {
+export function checkProtected(steps: readonly ExecutableStep[], desired: Pick<DesiredState, 'users' | 'protectedRoles' | 'protectedPrivilegeGroups' | 'scopeProtect'>): Refusal[] {
   const out: Refusal[] = [];
   for (const step of steps) {
     const dropped = droppedName(step.operation);
     if (!dropped) continue;
     const isProtected =
-      (dropped.kind === 'user' && (dropped.name === ROOT_USER || desired.users[dropped.name]?.protect === true)) ||
-      (dropped.kind === 'role' && (dropped.name === ADMIN_ROLE || dropped.name === PUBLIC_ROLE || desired.protectedRoles.includes(dropped.name))) ||
-      (dropped.kind === 'privilege group' && desired.protectedPrivilegeGroups.includes(dropped.name));
+      (dropped.kind === 'user' && (dropped.name === ROOT_USER || desired.users[dropped.name]?.protect === true || protectedByScope(desired, 'users', dropped.name))) ||
+      (dropped.kind === 'role' &&
+        (dropped.name === ADMIN_ROLE || dropped.name === PUBLIC_ROLE || desired.protectedRoles.includes(dropped.name) || protectedByScope(desired, 'roles', dropped.name))) ||
+      (dropped.kind === 'privilege group' && (desired.protectedPrivilegeGroups.includes(dropped.name) || protectedByScope(desired, 'privilegeGroups', dropped.name)));
     if (isProtected) {
       out.push({ guard: 'protected', stepId: step.id, message: `${dropped.kind} ${dropped.name} is protected and is never dropped: step ${stepLabel(step)}` });
     }

@@ -86,7 +86,10 @@ export interface RunApplyOptions {
 function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver): Refusal[] {
   return checkPasswordSources(steps, (op) => {
     try {
-      return checkStorablePassword(secrets.resolvePassword(op.password));
+      const problem = checkStorablePassword(secrets.resolvePassword(op.password));
+      // Milvus checks the current password before it changes one: read it before the first step too.
+      if (!problem && op.kind === 'updatePassword' && op.oldPassword) secrets.resolvePassword(op.oldPassword);
+      return problem;
     } catch (error) {
       if (error instanceof SecretError) return error.message;
       throw error;
@@ -152,7 +155,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const format = options.format ?? 'text';
   const text = format === 'text' ? out : new Output();
   const secrets = envSecretResolver(options.env ?? process.env);
-  const settings: PlanSettings = options.limits ? { limits: options.limits } : {};
+  const settings: PlanSettings = { ...(options.limits ? { limits: options.limits } : {}), ...(options.env ? { env: options.env } : {}) };
   const finish = (result: ApplyResult): RunApplyResult => {
     const ok = result.status === 'applied' || result.status === 'no-changes';
     // status, target and operator first: what a reader of the JSON looks for.

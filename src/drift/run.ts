@@ -26,6 +26,8 @@ export interface RunDriftOptions {
   readonly colour?: boolean;
   /** Injected by tests; defaults to the clock. */
   readonly now?: () => Date;
+  /** Where password sources are read for the login check; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface RunDriftResult {
@@ -46,7 +48,7 @@ function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], for
 }
 
 async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<RunDriftResult> {
-  const planned = await planAgainstLive(conn, options.files, options.limits ? { limits: options.limits } : {});
+  const planned = await planAgainstLive(conn, options.files, { ...(options.limits ? { limits: options.limits } : {}), ...(options.env ? { env: options.env } : {}) });
   if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
   const report = driftReport(planned.plan, planned.desired, planned.live.state, planned.waiting);
   const output = render(report, planned.plan, options.format ?? 'text', options.colour ?? false);

@@ -18,6 +18,7 @@ export interface CallContext {
   readonly dbName: string;
   readonly versionString: string;
   readonly startedAt: number;
+  readonly superUsers: readonly string[];
 }
 
 /** A decoded request: plain nested objects (the loader's `defaults: true` fills absent scalars). */
@@ -166,7 +167,10 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
       ctx.engine.updateUserDescription(str(req.username), req.description);
       return ok();
     }
-    ctx.engine.updatePassword(str(req.username), decodePassword(str(req.oldPassword)), decodePassword(str(req.newPassword)));
+    // The proxy skips the current-password check for a caller in common.security.superUsers
+    // (impl.go UpdateCredential, since 2.2.1).
+    const oldPassword = ctx.superUsers.includes(ctx.caller) ? undefined : decodePassword(str(req.oldPassword));
+    ctx.engine.updatePassword(str(req.username), oldPassword, decodePassword(str(req.newPassword)));
     if (ctx.engine.features.descriptions && typeof req.description === 'string') ctx.engine.updateUserDescription(str(req.username), req.description);
     return ok();
   },

@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   readonly rootPassword?: string;
   /** Milvus's common.security.authorizationEnabled. Default true: every call must authenticate. */
   readonly authorization?: boolean;
+  /** Milvus's common.security.superUsers: callers who change a password without the current one. */
+  readonly superUsers?: readonly string[];
 }
 
 export interface RunningEmulator {
@@ -76,6 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultController();
   const startedAt = Date.now();
   const authorization = options.authorization ?? true;
+  const superUsers = options.superUsers ?? [];
 
   let relay: Relay | undefined;
   const server = new Server();
@@ -114,7 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return;
       }
     }
-    const ctx: CallContext = { engine, caller, dbName, versionString, startedAt };
+    const ctx: CallContext = { engine, caller, dbName, versionString, startedAt, superUsers };
     try {
       reply(method, callback, handler(call.request, ctx));
     } catch (error) {

@@ -39,6 +39,21 @@ function unaryMethod(client: Client, name: string): UnaryMethod {
   return method as UnaryMethod;
 }
 
+/** One unary call on a channel of the SDK's pool, with these headers and none of the SDK's interceptors. */
+export async function callOnPool(client: MilvusClient, name: string, request: object, metadata: Metadata, timeoutMs: number): Promise<StatusShape> {
+  const pool = client.channelPool;
+  const channel = await pool.acquire();
+  try {
+    const method = unaryMethod(channel, name);
+    return await new Promise<StatusShape>((resolve, reject) => {
+      const options: CallOptions = { deadline: Date.now() + timeoutMs, interceptors: [withoutSdkInterceptors] };
+      method.call(channel, request, metadata, options, (error, response) => (error ? reject(error) : resolve(response ?? {})));
+    });
+  } finally {
+    void pool.release(channel);
+  }
+}
+
 /**
  * @param authorization what the SDK sends as `authorization` (its `getAuthString`), '' for none
  * @param timeoutMs per-call deadline
@@ -49,19 +64,7 @@ export function bulkCalls(client: MilvusClient, authorization: string, timeoutMs
   // Requests name their database themselves; this only keeps the server from guessing.
   template.set(METADATA.DATABASE, 'default');
 
-  const call = async (name: string, request: object): Promise<StatusShape> => {
-    const pool = client.channelPool;
-    const channel = await pool.acquire();
-    try {
-      const method = unaryMethod(channel, name);
-      return await new Promise<StatusShape>((resolve, reject) => {
-        const options: CallOptions = { deadline: Date.now() + timeoutMs, interceptors: [withoutSdkInterceptors] };
-        method.call(channel, request, template.clone(), options, (error, response) => (error ? reject(error) : resolve(response ?? {})));
-      });
-    } finally {
-      void pool.release(channel);
-    }
-  };
+  const call = (name: string, request: object): Promise<StatusShape> => callOnPool(client, name, request, template.clone(), timeoutMs);
 
   const privilegeType = (kind: 'grant' | 'revoke'): OperatePrivilegeType => (kind === 'grant' ? OperatePrivilegeType.Grant : OperatePrivilegeType.Revoke);
   return {

@@ -5,6 +5,8 @@ import type { FeatureSet, MilvusVersion } from '../model/versions.js';
 import { DEFAULT_DATABASE } from '../model/names.js';
 import { bulkCalls } from './bulk-calls.js';
 import type { BulkCalls } from './bulk-calls.js';
+import { checkLogin } from './check-login.js';
+import type { LoginOutcome } from './check-login.js';
 import { checkResponse, fromThrown, MilvusCallError } from './errors.js';
 import type { StatusShape } from './errors.js';
 import { ConnectionError } from './connection-settings.js';
@@ -22,6 +24,8 @@ export interface MilvusConnection {
   readonly user: string;
   /** Grants, revokes and role bindings, on the SDK's channels without its per-call interceptors. */
   readonly bulk: BulkCalls;
+  /** Whether Milvus accepts this user with this password (one call; see check-login.ts). */
+  checkLogin(user: string, password: string): Promise<LoginOutcome>;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,7 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
       features: featuresOf(version),
       user: options.user,
       bulk: bulkCalls(client, authorizationOf(options.credentials), options.timeoutMs),
+      checkLogin: (user, password) => checkLogin(client, user, password, options.timeoutMs),
       close,
     };
   } catch (error) {

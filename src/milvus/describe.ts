@@ -25,7 +25,7 @@ export function describeOperation(op: Operation): string {
     case 'createUser':
       return `create user ${op.user} (password from ${describePasswordSource(op.password)})`;
     case 'updatePassword':
-      return `update password of user ${op.user} (from ${describePasswordSource(op.password)})`;
+      return `update password of user ${op.user} (from ${describePasswordSource(op.password)}${op.oldPassword ? `, current one from ${describePasswordSource(op.oldPassword)}` : ''})`;
     case 'bindRole':
       return `bind user ${op.user} to role ${op.role}`;
     case 'unbindRole':

@@ -21,20 +21,9 @@ export interface ExecuteOptions {
   readonly afterTransientFailure?: boolean;
 }
 
-/** Where the current password of a user whose password is being updated comes from (see docs/apply.md). */
-export function oldPasswordSourceOf(source: PasswordSource): PasswordSource {
-  return 'env' in source ? { env: `${source.env}_OLD` } : { file: `${source.file}.old` };
-}
-
-function resolveOldPassword(secrets: SecretResolver, source: PasswordSource): string {
-  // Milvus skips the old-password check for the configured super users; for them an empty
-  // old password is fine, so a missing *_OLD source is not an error here.
-  try {
-    return secrets.resolvePassword(oldPasswordSourceOf(source));
-  } catch (error) {
-    if (error instanceof SecretError) return '';
-    throw error;
-  }
+/** Without an old-password source the operator is one of the server's superUsers, whom Milvus does not ask for it. */
+function resolveOldPassword(secrets: SecretResolver, source: PasswordSource | undefined): string {
+  return source ? secrets.resolvePassword(source) : '';
 }
 
 async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolver): Promise<StatusShape> {
@@ -64,7 +53,7 @@ async function call(op: Operation, conn: MilvusConnection, secrets: SecretResolv
       return client.createUser({ username: op.user, password: secrets.resolvePassword(op.password) });
     case 'updatePassword': {
       const newPassword = secrets.resolvePassword(op.password);
-      return client.updateUser({ username: op.user, oldPassword: resolveOldPassword(secrets, op.password), newPassword });
+      return client.updateUser({ username: op.user, oldPassword: resolveOldPassword(secrets, op.oldPassword), newPassword });
     }
     case 'bindRole':
       return conn.bulk.operateUserRole('bind', op.user, op.role);

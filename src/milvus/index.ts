@@ -5,7 +5,7 @@ export { connectionOptionsFromEnv, ConnectionError, DEFAULT_POOL_SIZE, DEFAULT_T
 export type { ConnectionFlags, ConnectionOptions, Credentials } from './connection-settings.js';
 export { readLiveState } from './read-state.js';
 export type { LiveStateRead, ReadOptions } from './read-state.js';
-export { executeOperation, oldPasswordSourceOf } from './execute.js';
+export { executeOperation } from './execute.js';
 export type { ExecuteOptions } from './execute.js';
 export { MilvusCallError, isMilvusCallError } from './errors.js';
 export type { MilvusErrorKind } from './errors.js';

@@ -24,8 +24,10 @@ export interface ManagedScope {
 export interface DesiredUser {
   /** Where the password of a new user comes from; required to create the user. */
   readonly password?: PasswordSource;
-  /** Set a new password on an existing user from `password` on the next apply. */
+  /** Keep an existing user's password equal to `password` (checked by logging in as the user). */
   readonly updatePassword: boolean;
+  /** Where the current password is read when it must change. */
+  readonly oldPassword?: PasswordSource;
   /** Never drop this user, whatever the policy or scope says. */
   readonly protect: boolean;
 }
@@ -37,6 +39,11 @@ export interface DesiredState {
   readonly protectedRoles: readonly string[];
   readonly protectedPrivilegeGroups: readonly string[];
   readonly scope: ManagedScope;
+  /**
+   * `scope.<kind>.protect`: names and globs never dropped, also once the policy stops defining
+   * them (entry-level `protect: true` leaves with its entry).
+   */
+  readonly scopeProtect?: Readonly<Partial<Record<keyof ManagedScope, readonly string[]>>>;
   /** Databases the policy's grants name (besides `default` and `*`). */
   readonly databases: readonly string[];
   /** The target's raised limits the policy declares (`target.limits`); Milvus's defaults otherwise. */

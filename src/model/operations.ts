@@ -19,7 +19,11 @@ export type Operation =
   | { readonly kind: 'grant'; readonly role: string; readonly grant: Grant; readonly form: GrantForm }
   | { readonly kind: 'createUser'; readonly user: string; readonly password: PasswordSource }
   | { readonly kind: 'setUserDescription'; readonly user: string; readonly description: string }
-  | { readonly kind: 'updatePassword'; readonly user: string; readonly password: PasswordSource }
+  /**
+   * `oldPassword` is where the current password is read (Milvus checks it); without one the
+   * operator must be one of the server's superUsers, whom Milvus does not ask for it.
+   */
+  | { readonly kind: 'updatePassword'; readonly user: string; readonly password: PasswordSource; readonly oldPassword?: PasswordSource }
   | { readonly kind: 'bindRole'; readonly user: string; readonly role: string }
   | { readonly kind: 'unbindRole'; readonly user: string; readonly role: string }
   | { readonly kind: 'revoke'; readonly role: string; readonly grant: Grant; readonly form: GrantForm }

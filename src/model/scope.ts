@@ -1,4 +1,4 @@
-import type { NameMatcher } from './desired.js';
+import type { DesiredState, ManagedScope, NameMatcher } from './desired.js';
 
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -21,4 +21,9 @@ export function matchesName(matcher: NameMatcher, name: string): boolean {
   if (matcher.names?.includes(name)) return true;
   if (matcher.prefixes?.some((p) => name.startsWith(p))) return true;
   return matcher.patterns?.some((p) => patternMatches(p, name)) ?? false;
+}
+
+/** Whether `scope.<kind>.protect` keeps this live object from being dropped. */
+export function protectedByScope(desired: Pick<DesiredState, 'scopeProtect'>, kind: keyof ManagedScope, name: string): boolean {
+  return desired.scopeProtect?.[kind]?.some((p) => patternMatches(p, name)) ?? false;
 }

@@ -11,11 +11,15 @@ export function unavailablePasswordSources(steps: readonly PlanStep[], env: Node
   for (const step of steps) {
     const op = step.operation;
     if (op.kind !== 'createUser' && op.kind !== 'updatePassword') continue;
-    try {
-      resolvePassword(op.password, env);
-    } catch (error) {
-      if (!(error instanceof SecretError)) throw error;
-      out.push(`apply will need the password of user ${op.user}, and here the ${error.message}`);
+    const sources = op.kind === 'updatePassword' && op.oldPassword ? [op.password, op.oldPassword] : [op.password];
+    for (const source of sources) {
+      try {
+        resolvePassword(source, env);
+      } catch (error) {
+        if (!(error instanceof SecretError)) throw error;
+        const which = source === op.password ? 'password' : 'current password';
+        out.push(`apply will need the ${which} of user ${op.user}, and here the ${error.message}`);
+      }
     }
   }
   return out;

@@ -11,6 +11,8 @@ import { formatVersion } from '../model/versions.js';
 import { makePlan } from '../plan/make.js';
 import type { Plan } from '../plan/types.js';
 import { formatDiagnostic, loadPolicy } from '../policy/index.js';
+import { checkPasswords } from './check-passwords.js';
+import type { PasswordCheck } from './check-passwords.js';
 
 /**
  * The pipeline every command that compares a policy with Milvus takes (ldap2pg's wanted →
@@ -23,6 +25,8 @@ export interface PlanSettings {
   /** The server's proxy.maxUserNum / proxy.maxRoleNum when raised from Milvus's defaults. */
   readonly limits?: Partial<ObjectLimits>;
   readonly now?: Date;
+  /** Where the policy's password sources are read for the login check; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A loaded policy: what it asks for and its hash. */
@@ -49,15 +53,17 @@ export interface InvalidPolicy {
 }
 
 /** The single place a plan is made: the operator is the connection's user. */
-export function planWanted(wanted: Wanted, live: LiveStateRead, operator: string, settings: PlanSettings = {}): Plan {
-  return makePlan({
+export function planWanted(wanted: Wanted, live: LiveStateRead, operator: string, settings: PlanSettings = {}, passwords?: PasswordCheck): Plan {
+  const plan = makePlan({
     desired: wanted.desired,
     live,
     policyHash: wanted.policyHash,
     operator,
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...(settings.now ? { now: settings.now } : {}),
+    ...(passwords ? { currentPasswords: passwords.current } : {}),
   });
+  return passwords?.warnings.length ? { ...plan, warnings: [...plan.warnings, ...passwords.warnings] } : plan;
 }
 
 export async function planAgainstLive(
@@ -72,31 +78,33 @@ export async function planAgainstLive(
     return { invalid: true, diagnostics, message: `the policy is invalid for Milvus ${conn.versionString} (${count} error${count === 1 ? '' : 's'}): nothing was planned` };
   }
   const wanted = { desired: loaded.desired, policyHash: loaded.hash };
-  const inspected = await inspect(conn, wanted);
+  const inspected = await inspect(conn, wanted, settings);
   return { ...planInspected(wanted, inspected, conn.user, settings), live: inspected.live, diagnostics };
 }
 
 interface Inspected {
   readonly live: LiveStateRead;
+  readonly passwords: PasswordCheck;
   /** Read on versions where grants follow their collection. */
   readonly collections?: CollectionsRead;
 }
 
 /** The live state, and where grants follow their collection, the collections and aliases of the policy's databases. */
-async function inspect(conn: MilvusConnection, wanted: Wanted): Promise<Inspected> {
+async function inspect(conn: MilvusConnection, wanted: Wanted, settings: PlanSettings): Promise<Inspected> {
   const databases = [DEFAULT_DATABASE, ...wanted.desired.databases];
   const [live, collections] = await Promise.all([
     readLiveState(conn, readOptionsFor(wanted)),
     conn.features.grantsFollowCollection ? readCollections(conn, databases) : Promise.resolve(undefined),
   ]);
-  return collections ? { live, collections } : { live };
+  const passwords = await checkPasswords(conn, wanted.desired, live.state, settings.env);
+  return collections ? { live, passwords, collections } : { live, passwords };
 }
 
 function planInspected(wanted: Wanted, inspected: Inspected, operator: string, settings: PlanSettings): Wanted & { plan: Plan; waiting: string[] } {
-  if (!inspected.collections) return { ...wanted, plan: planWanted(wanted, inspected.live, operator, settings), waiting: [] };
+  if (!inspected.collections) return { ...wanted, plan: planWanted(wanted, inspected.live, operator, settings, inspected.passwords), waiting: [] };
   const followed = followCollections(wanted.desired, inspected.collections);
   const followedWanted = { desired: followed.desired, policyHash: wanted.policyHash };
-  const plan = planWanted(followedWanted, inspected.live, operator, settings);
+  const plan = planWanted(followedWanted, inspected.live, operator, settings, inspected.passwords);
   const waiting = stepsWaitingForCollection(plan.steps, inspected.collections);
   const notes = [...followed.notes];
   if (waiting.length > 0) {
@@ -112,5 +120,5 @@ function readOptionsFor(wanted: Wanted): ReadOptions {
 
 /** Reads the live state again and plans the same policy against it: what is still to do. */
 export async function replanAgainstLive(conn: MilvusConnection, wanted: Wanted, settings: PlanSettings = {}): Promise<Plan> {
-  return planInspected(wanted, await inspect(conn, wanted), conn.user, settings).plan;
+  return planInspected(wanted, await inspect(conn, wanted, settings), conn.user, settings).plan;
 }

@@ -53,6 +53,7 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
   const planned = await planAgainstLive(conn, options.files, {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.env ? { env: options.env } : {}),
   });
   if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
   const unreadable = unavailablePasswordSources(planned.plan.steps, options.env);

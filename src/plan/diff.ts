@@ -1,6 +1,7 @@
 import { grantKey, toGrant } from '../model/canonical.js';
 import { findPrivilege, isBuiltinGroupName, isDefinedPrivilegeName, singlePrivilegeLevel, RELATED_PRIVILEGES } from '../model/catalogue.js';
-import type { DesiredState } from '../model/desired.js';
+import type { DesiredState, DesiredUser, ManagedScope } from '../model/desired.js';
+import { matchesName, protectedByScope } from '../model/scope.js';
 import { ADMIN_ROLE, DEFAULT_OBJECT_LIMITS, isDefaultRole, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { ObjectLimits } from '../model/names.js';
 import type { GrantForm, Operation } from '../model/operations.js';
@@ -34,6 +35,13 @@ export interface DiffInput {
   readonly limits?: ObjectLimits;
   /** For messages: the target's version as GetVersion reports it. */
   readonly versionLabel?: string;
+  /**
+   * Users with updatePassword whose password already is the policy's (logging in with it
+   * succeeded): they get no new one. Absent: nobody was checked, so every such user gets one.
+   */
+  readonly currentPasswords?: ReadonlySet<string>;
+  /** The user running the apply: a superuser changes a password without the current one. */
+  readonly operator?: string;
 }
 
 export interface PlannedOperation {
@@ -255,6 +263,32 @@ function checkGrantedGroupsExist(ctx: Context): void {
 
 // ------------------------------------------------------------------------------------ users
 
+/**
+ * A password that is not the policy's is changed. Milvus asks for the current one unless the
+ * caller is one of its superUsers, so without an oldPassword source only a superuser may plan it.
+ */
+function diffPassword(ctx: Context, user: string, spec: DesiredUser): void {
+  const { out, input } = ctx;
+  if (!spec.password) {
+    out.problems.push(`user "${user}" asks for updatePassword but gives no password source`);
+    return;
+  }
+  if (spec.oldPassword) {
+    out.push({ kind: 'updatePassword', user, password: spec.password, oldPassword: spec.oldPassword });
+    return;
+  }
+  const operator = input.operator ?? '';
+  if (operator !== '' && (input.desired.serverSettings?.superUsers ?? []).includes(operator)) {
+    out.push({ kind: 'updatePassword', user, password: spec.password });
+    return;
+  }
+  out.problems.push(
+    `user "${user}" gets a new password (its password is not the policy's), and Milvus asks for the current one: ` +
+      `name where it is read with oldPassword: { env: … } or { file: … }, or apply as a user listed in target.settings.superUsers (common.security.superUsers)` +
+      (operator === '' ? '' : `; the operator "${operator}" is not listed`),
+  );
+}
+
 function diffUsers(ctx: Context, droppedRoles: ReadonlySet<string>): string[] {
   const { out, liveUsers, liveRoles, desiredRoles, managed, input } = ctx;
   const dropped: string[] = [];
@@ -282,10 +316,7 @@ function diffUsers(ctx: Context, droppedRoles: ReadonlySet<string>): string[] {
       for (const role of user.roles) if (role !== PUBLIC_ROLE) out.push({ kind: 'bindRole', user: user.name, role });
       continue;
     }
-    if (spec?.updatePassword) {
-      if (spec.password) out.push({ kind: 'updatePassword', user: user.name, password: spec.password });
-      else out.problems.push(`user "${user.name}" asks for updatePassword but gives no password source`);
-    }
+    if (spec?.updatePassword && !input.currentPasswords?.has(user.name)) diffPassword(ctx, user.name, spec);
     const have = new Set(live.roles);
     const want = new Set(user.roles);
     for (const role of user.roles) if (!have.has(role) && role !== PUBLIC_ROLE) out.push({ kind: 'bindRole', user: user.name, role });
@@ -321,7 +352,7 @@ function diffOutsideMembers(ctx: Context, droppedUsers: readonly string[], dropp
   const keeping = new Set(input.desired.rolesKeepingOutsideMembers ?? []);
   const out: { user: string; role: string }[] = [];
   for (const live of liveUsers.values()) {
-    if (defined.has(live.name) || dropping.has(live.name) || live.name === ROOT_USER) continue;
+    if (defined.has(live.name) || dropping.has(live.name) || live.name === ROOT_USER || protectedByScope(input.desired, 'users', live.name)) continue;
     for (const role of live.roles) {
       if (!desiredRoles.has(role) || isDefaultRole(role) || keeping.has(role) || droppedRoles.has(role)) continue;
       ctx.out.push({ kind: 'unbindRole', user: live.name, role });
@@ -372,13 +403,22 @@ function diffDescriptions(ctx: Context): void {
   }
 }
 
+const KIND_WORD: Readonly<Record<keyof ManagedScope, string>> = { users: 'user', roles: 'role', privilegeGroups: 'privilege group' };
+
+/** Objects left alone: outside the scope (listed as unmanaged), or kept by scope.<kind>.protect (a warning each). */
 function unmanagedOf(ctx: Context): UnmanagedObjects {
   const { live, desired } = ctx.input;
   const definedUsers = new Set(desired.state.users.map((u) => u.name));
+  const leftAlone = (kind: keyof ManagedScope, names: readonly string[]): string[] =>
+    names.filter((name) => {
+      if (!protectedByScope(desired, kind, name) || !matchesName(desired.scope[kind], name)) return true;
+      ctx.out.warnings.push(`${KIND_WORD[kind]} "${name}" is not in the policy, but scope.${kind}.protect keeps it: it is left as it is, not dropped`);
+      return false;
+    });
   return {
-    users: live.users.map((u) => u.name).filter((n) => !definedUsers.has(n) && !ctx.managed.user(n) && !isBuiltinUser(n)),
-    roles: live.roles.map((r) => r.name).filter((n) => !ctx.desiredRoles.has(n) && !ctx.managed.role(n) && !isBuiltinRole(n)),
-    privilegeGroups: live.privilegeGroups.map((g) => g.name).filter((n) => !ctx.desiredGroups.has(n) && !ctx.managed.privilegeGroup(n)),
+    users: leftAlone('users', live.users.map((u) => u.name).filter((n) => !definedUsers.has(n) && !ctx.managed.user(n) && !isBuiltinUser(n))),
+    roles: leftAlone('roles', live.roles.map((r) => r.name).filter((n) => !ctx.desiredRoles.has(n) && !ctx.managed.role(n) && !isBuiltinRole(n))),
+    privilegeGroups: leftAlone('privilegeGroups', live.privilegeGroups.map((g) => g.name).filter((n) => !ctx.desiredGroups.has(n) && !ctx.managed.privilegeGroup(n))),
   };
 }
 

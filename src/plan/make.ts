@@ -34,6 +34,8 @@ export interface MakePlanOptions {
    * `target.limits`, then to Milvus's defaults (100 / 10). */
   readonly limits?: Partial<ObjectLimits>;
   readonly now?: Date;
+  /** Users whose password already is the policy's (see pipeline/check-passwords.ts). */
+  readonly currentPasswords?: ReadonlySet<string>;
 }
 
 /**
@@ -50,6 +52,8 @@ export function makePlan(options: MakePlanOptions): Plan {
     features: featuresOf(live.version),
     limits,
     versionLabel: live.versionString,
+    operator,
+    ...(options.currentPasswords ? { currentPasswords: options.currentPasswords } : {}),
   });
   const steps = orderSteps({ operations: diff.operations, live: live.state, operator, ...(desired.serverSettings ? { serverSettings: desired.serverSettings } : {}) });
   simulatePlan({ live: live.state, desired, steps, version: live.version, limits, operator, droppedRoles: diff.dropped.roles, outsideMembers: diff.outsideMembers });

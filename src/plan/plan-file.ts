@@ -94,8 +94,12 @@ function readOperation(r: Reader, value: Json, path: string): Operation {
       return { kind, role: s('role'), grant: readGrant(r, o.grant, `${path}.grant`), form };
     }
     case 'createUser':
-    case 'updatePassword':
       return { kind, user: s('user'), password: readPasswordSource(r, o.password, `${path}.password`) };
+    case 'updatePassword': {
+      const password = readPasswordSource(r, o.password, `${path}.password`);
+      if (o.oldPassword === undefined) return { kind, user: s('user'), password };
+      return { kind, user: s('user'), password, oldPassword: readPasswordSource(r, o.oldPassword, `${path}.oldPassword`) };
+    }
     case 'dropUser':
       return { kind, user: s('user') };
     case 'bindRole':

@@ -1,6 +1,6 @@
 import type { DesiredState, NameMatcher } from '../model/desired.js';
 import { isDefaultRole, ROOT_USER } from '../model/names.js';
-import { matchesName } from '../model/scope.js';
+import { matchesName, protectedByScope } from '../model/scope.js';
 
 /**
  * Which live objects the policy owns. An object is managed when the policy defines it, or when the
@@ -26,13 +26,17 @@ function compile(matcher: NameMatcher, defined: Iterable<string>, builtin: (name
   return (name) => declared.has(name) || (!builtin(name) && (names.has(name) || matchesName(rest, name)));
 }
 
+/**
+ * An object `scope.<kind>.protect` names and the policy does not define is left alone as if it
+ * were outside the scope: never dropped, its grants and bindings untouched.
+ */
 export function managedIndexOf(desired: DesiredState): ManagedIndex {
   const { state, scope } = desired;
   return {
-    user: compile(scope.users, state.users.map((u) => u.name), (n) => n === ROOT_USER),
-    role: compile(scope.roles, state.roles.map((r) => r.name), isDefaultRole),
+    user: compile(scope.users, state.users.map((u) => u.name), (n) => n === ROOT_USER || protectedByScope(desired, 'users', n)),
+    role: compile(scope.roles, state.roles.map((r) => r.name), (n) => isDefaultRole(n) || protectedByScope(desired, 'roles', n)),
     // Built-in groups are catalogue data and never appear in a state's privilegeGroups.
-    privilegeGroup: compile(scope.privilegeGroups, state.privilegeGroups.map((g) => g.name), () => false),
+    privilegeGroup: compile(scope.privilegeGroups, state.privilegeGroups.map((g) => g.name), (n) => protectedByScope(desired, 'privilegeGroups', n)),
   };
 }
 

@@ -50,7 +50,17 @@ export function checkScope(merged: MergedPolicy, kind: Kind, matcher: NameMatche
       });
     });
   }
+  const keptByScope = spec === 'all' ? [] : spec.protect ?? [];
   for (const def of merged[kind].values()) {
+    if (def.spec?.protect === true && !PROTECTED[kind](def.name) && !keptByScope.some((p) => matchesName({ patterns: [p] }, def.name))) {
+      // The scope would drop this object once its entry is gone, and the flag goes with the entry.
+      reporter.warning(...at(def.origin, 'protect'), {
+        code: 'protect-leaves-with-entry',
+        message: `protect: true keeps ${label} "${def.name}" only while this entry is in the policy (a defined ${label} is never dropped anyway); removing the entry would let scope.${kind} drop it`,
+        hint: `list "${def.name}" under scope.${kind}.protect: that keeps it when the entry is removed`,
+        atKey: true,
+      });
+    }
     if (matchesName(matcher, def.name)) continue;
     reporter.error(...at(def.origin), {
       code: 'outside-scope',

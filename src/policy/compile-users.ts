@@ -10,8 +10,8 @@ import type { Definition, MergedPolicy } from './merge.js';
 import { didYouMean } from './nearest.js';
 import type { UserSpec } from './spec.js';
 
-function passwordOf(def: Definition<UserSpec>): PasswordSource | undefined {
-  const password = def.spec.password;
+function passwordOf(def: Definition<UserSpec>, key: 'password' | 'oldPassword'): PasswordSource | undefined {
+  const password = def.spec[key];
   if (!password) return undefined;
   if (password.env !== undefined) return { env: password.env };
   if (password.file !== undefined) {
@@ -76,7 +76,16 @@ export function compileUsers(merged: MergedPolicy, ctx: CompileContext, roleScop
         atKey: true,
       });
     }
-    const password = def.failed('password') ? undefined : passwordOf(def);
+    const password = def.failed('password') ? undefined : passwordOf(def, 'password');
+    const oldPassword = def.failed('oldPassword') ? undefined : passwordOf(def, 'oldPassword');
+    if (oldPassword && spec.updatePassword !== true) {
+      ctx.reporter.warning(...at(def.origin, 'oldPassword'), {
+        code: 'unused-old-password',
+        message: `user "${def.name}" names an oldPassword but no updatePassword: it is never read`,
+        hint: 'add updatePassword: true, or remove oldPassword',
+        atKey: true,
+      });
+    }
     if (spec.updatePassword === true && !password && !def.failed('password')) {
       ctx.reporter.error(...at(def.origin, 'updatePassword'), {
         code: 'missing-password',
@@ -89,6 +98,7 @@ export function compileUsers(merged: MergedPolicy, ctx: CompileContext, roleScop
     desired[def.name] = {
       ...(password ? { password } : {}),
       updatePassword: spec.updatePassword ?? false,
+      ...(oldPassword && spec.updatePassword === true ? { oldPassword } : {}),
       protect: def.name === ROOT_USER || (spec.protect ?? false),
     };
   }

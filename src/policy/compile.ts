@@ -5,6 +5,7 @@ import { matchesName } from '../model/scope.js';
 import { compareVersions, formatVersion, parseMilvusVersion } from '../model/versions.js';
 import { checkLimits } from './check-limits.js';
 import { checkScope, scopeOf } from './check-scope.js';
+import type { Kind } from './check-scope.js';
 import { compileGroups } from './compile-groups.js';
 import { compileRoles } from './compile-roles.js';
 import { compileDescriptions } from './compile-descriptions.js';
@@ -97,6 +98,7 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     protectedRoles: flagged(merged.roles),
     protectedPrivilegeGroups: flagged(merged.privilegeGroups),
     scope,
+    ...scopeProtectOf(merged),
     databases: [...databases].sort(),
     ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
     ...(descriptions ? { descriptions } : {}),
@@ -104,4 +106,14 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     ...keepingOutsideMembers(merged),
     ...(serverSettings ? { serverSettings } : {}),
   };
+}
+
+/** `scope.<kind>.protect`, when any kind declares one. */
+function scopeProtectOf(merged: MergedPolicy): Pick<DesiredState, 'scopeProtect'> {
+  const out: Partial<Record<Kind, readonly string[]>> = {};
+  for (const kind of ['users', 'roles', 'privilegeGroups'] as const) {
+    const spec = merged.scope[kind]?.value;
+    if (spec && spec !== 'all' && spec.protect && spec.protect.length > 0) out[kind] = [...new Set(spec.protect)].sort();
+  }
+  return Object.keys(out).length > 0 ? { scopeProtect: out } : {};
 }

@@ -282,6 +282,8 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
         else if (source) entry.password = { file: source.file };
         else if (u.name !== ROOT_USER) entry.password = { env: passwordEnv(u.name) };
         if (known?.updatePassword) entry.updatePassword = true;
+        const old = known?.oldPassword;
+        if (old) entry.oldPassword = 'env' in old ? { env: old.env } : { file: old.file };
         if (known?.protect && u.name !== ROOT_USER) entry.protect = true;
         const description = desired ? desired.descriptions?.users[u.name] : u.description;
         if (description !== undefined) entry.description = description;

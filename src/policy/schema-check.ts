@@ -134,7 +134,7 @@ function translate(error: ErrorObject): Translated {
       return { path, atKey: false, code: 'missing-property', message: `${where} needs "${missing}"` };
     }
     case 'type': {
-      if (last === 'password' && (typeof error.data === 'string' || typeof error.data === 'number')) {
+      if ((last === 'password' || last === 'oldPassword') && (typeof error.data === 'string' || typeof error.data === 'number')) {
         return {
           path,
           atKey: false,

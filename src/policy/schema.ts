@@ -111,6 +111,12 @@ const nameMatcher: JsonSchema = {
         items: nameString('A glob: `*` any run of characters, `?` one character.'),
         description: 'Globs: `*` matches any run of characters, `?` one character.',
       },
+      protect: {
+        type: 'array',
+        items: nameString('An exact name or a glob.'),
+        description:
+          'Names or globs never dropped, also when the policy stops defining them: protection kept apart from the entries, so removing an entry cannot remove it.',
+      },
     },
   },
 };
@@ -174,7 +180,16 @@ const user: JsonSchema = {
   properties: {
     roles: { type: 'array', items: nameString('A role name.'), description: 'Roles bound to the user.' },
     password: passwordSource,
-    updatePassword: { type: 'boolean', description: 'Set the password from `password` on the next apply, also when the user exists. Default false.' },
+    updatePassword: {
+      type: 'boolean',
+      description:
+        'Keep the existing user\'s password equal to `password`: plan logs in as the user with it and changes the password only when the login fails. Default false.',
+    },
+    oldPassword: {
+      ...passwordSource,
+      description:
+        'Where the current password is read when updatePassword must change it (Milvus asks for it), unless the operator is one of target.settings.superUsers.',
+    },
     protect,
     description,
   },

@@ -26,6 +26,7 @@ export type MatcherSpec =
       readonly names?: readonly string[];
       readonly prefixes?: readonly string[];
       readonly patterns?: readonly string[];
+      readonly protect?: readonly string[];
     };
 
 export interface ScopeSpec {
@@ -80,6 +81,7 @@ export interface UserSpec {
   readonly roles?: readonly string[];
   readonly password?: PasswordSpec;
   readonly updatePassword?: boolean;
+  readonly oldPassword?: PasswordSpec;
   readonly protect?: boolean;
   readonly description?: string;
 }

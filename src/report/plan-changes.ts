@@ -107,7 +107,7 @@ function targetOf(op: Operation): Target {
     case 'dropUser':
       return { kind: 'user', name: op.user, lifecycle: 'delete' };
     case 'updatePassword':
-      return { kind: 'user', name: op.user, line: { sign: '~', text: `password (new one from ${describePasswordSource(op.password)})` } };
+      return { kind: 'user', name: op.user, line: { sign: '~', text: `password (new one from ${describePasswordSource(op.password)}${op.oldPassword ? `, current one from ${describePasswordSource(op.oldPassword)}` : ', changed as a superuser'})` } };
     case 'bindRole':
       return { kind: 'user', name: op.user, line: { sign: '+', text: `role ${op.role}` } };
     case 'unbindRole':

@@ -36,7 +36,7 @@ describe('executeOperation maps every operation to its Milvus call', () => {
     expect(state.users.find((u) => u.name === 'app')?.roles).toEqual(['r']);
     expect(emulator.engine.authenticate('app', 'first-pass-1')).toBe(true);
 
-    await run({ kind: 'updatePassword', user: 'app', password: { env: 'NEW_PW' } });
+    await run({ kind: 'updatePassword', user: 'app', password: { env: 'NEW_PW' }, oldPassword: { env: 'APP_PW' } });
     expect(emulator.engine.authenticate('app', 'second-pass-2')).toBe(true);
     await run({ kind: 'unbindRole', user: 'app', role: 'r' });
     await run({ kind: 'revoke', role: 'r', form: 'v1', grant: search });
@@ -50,7 +50,7 @@ describe('executeOperation maps every operation to its Milvus call', () => {
     expect(state.privilegeGroups).toEqual([]);
   });
 
-  it('sends an empty current password when no *_OLD source exists, and reports Milvus refusing it', async () => {
+  it('sends an empty current password when the step names no oldPassword (a superuser\'s step), and reports Milvus refusing it', async () => {
     fixture = await startFixture({ milvusVersion: '2.4', seed: { state: { users: [{ name: 'app', roles: [] }], roles: [], privilegeGroups: [] }, passwords: { root: 'Milvus', app: 'first-pass-1' } } });
     const error = await executeOperation(fixture.conn, { kind: 'updatePassword', user: 'app', password: { env: 'NEW_PW' } }, envSecretResolver({ NEW_PW: 'second-pass-2' })).catch((e: unknown) => e);
     expect(String(error)).toMatch(/update password of user app .*old password not correct for app/);

@@ -74,7 +74,9 @@ describe('diffStates: managed scope', () => {
 
   it('updates a password only when asked, and needs a password source to create a user', () => {
     expect(diff({ users: { alice: [] } }, { users: { alice: [] } })).toEqual([]);
-    expect(diff({ users: { alice: [] } }, { users: { alice: [] }, userSpecs: { alice: { updatePassword: true } } })).toEqual(['updatePassword:alice']);
+    expect(diff({ users: { alice: [] } }, { users: { alice: [] }, userSpecs: { alice: { updatePassword: true, oldPassword: { env: 'ALICE_OLD' } } } })).toEqual(['updatePassword:alice']);
+    const noCurrent = problems(() => diff({ users: { alice: [] } }, { users: { alice: [] }, userSpecs: { alice: { updatePassword: true } } }));
+    expect(noCurrent).toEqual([expect.stringContaining('user "alice" gets a new password (its password is not the policy\'s), and Milvus asks for the current one')]);
     const found = problems(() => diff({}, { users: { alice: [], bob: [] }, userSpecs: { alice: { password: undefined }, bob: { password: undefined } } }));
     expect(found).toEqual(['users "alice", "bob" must be created but the policy gives no password source (password: { env: … } or { file: … })']);
   });

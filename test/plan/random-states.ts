@@ -114,7 +114,8 @@ export function randomCase(seed: number): RandomCase {
   const wanted = randomState(rng, version, 0.5);
   const users: Record<string, DesiredUser> = {};
   for (const u of wanted.state.users) {
-    users[u.name] = { password: { env: `PW_${u.name.toUpperCase()}` }, updatePassword: rng.chance(0.1), protect: false };
+    const updatePassword = rng.chance(0.1);
+    users[u.name] = { password: { env: `PW_${u.name.toUpperCase()}` }, updatePassword, ...(updatePassword ? { oldPassword: { env: `PW_${u.name.toUpperCase()}_OLD` } } : {}), protect: false };
   }
   const scope: ManagedScope = {
     users: randomMatcher(rng, wanted.state.users.map((u) => u.name), ['u', 'svc_']),

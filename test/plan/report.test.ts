@@ -10,7 +10,7 @@ function plan(): Plan {
       users: { alice: ['reader'], carol: ['reader'] },
       roles: { reader: [coll('books', 'Search'), coll('books', 'Query')], writer: [coll('books', 'Insert')] },
       scope: { users: { names: ['alice', 'carol', 'dave'] } },
-      userSpecs: { carol: { updatePassword: true } },
+      userSpecs: { carol: { updatePassword: true, oldPassword: { env: 'PW_CAROL_OLD' } } },
     }),
     live: {
       state: fresh({ users: { carol: ['writer'], dave: [], bob: [] }, roles: { reader: [coll('books', 'Delete'), coll('books', 'Search')], writer: [coll('books', 'Insert')], other: [] } }),
@@ -30,7 +30,7 @@ describe('text renderer', () => {
     expect(text).toContain('  + user "alice" (password from env PW_ALICE)\n      + role reader\n');
     // carol runs the apply: losing a role and her own password change are flagged and run last.
     expect(text).toContain(
-      '  ~ user "carol"\n      + role reader\n      - role writer (runs last: takes access from the user running the apply)\n      ~ password (new one from env PW_CAROL) (runs last: takes access from the user running the apply)\n',
+      '  ~ user "carol"\n      + role reader\n      - role writer (runs last: takes access from the user running the apply)\n      ~ password (new one from env PW_CAROL, current one from env PW_CAROL_OLD) (runs last: takes access from the user running the apply)\n',
     );
     expect(text).toContain('  - user "dave"\n');
     expect(text).toContain('Unmanaged (outside the policy\'s scope, left alone):\n  roles: other\n  users: bob\n');

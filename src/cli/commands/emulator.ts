@@ -9,6 +9,7 @@ interface EmulatorFlags {
   readonly maxRoles: number;
   readonly seed?: string;
   readonly auth: boolean;
+  readonly superUsers?: string;
 }
 
 function integer(min: number, max: number): (value: string) => number {
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--max-roles <n>', 'proxy.maxRoleNum: most roles, admin and public included', integer(2, 1_000_000), 10)
     .option('--seed <file>', 'start from this state (JSON: users, roles, privilegeGroups, passwords; see docs/emulator.md)')
     .option('--no-auth', 'turn authentication and authorization off (Milvus authorizationEnabled=false)')
+    .option('--super-users <names>', 'common.security.superUsers: comma-separated users who change a password without the current one')
     .action(async (flags: EmulatorFlags) => {
       const { startEmulator, parseSeed } = await import('../../emulator/index.js');
       let seed;
@@ -62,6 +64,7 @@ export function register(program: Command): void {
           milvusVersion: flags.milvusVersion,
           limits: { maxUsers: flags.maxUsers, maxRoles: flags.maxRoles },
           authorization: flags.auth,
+          ...(flags.superUsers !== undefined ? { superUsers: flags.superUsers.split(',').map((n) => n.trim()).filter((n) => n !== '') } : {}),
           ...(seed ? { seed } : {}),
         });
       } catch (error) {
