@@ -4,11 +4,20 @@ import { stepErrorOf } from './result.js';
 
 /** Where apply writes as it goes: kept whole for the result, streamed to a sink (stdout in the CLI). */
 export class Output {
+  /** Everything written, errors included, in order. */
   text = '';
-  constructor(private readonly sink?: (text: string) => void) {}
+  constructor(
+    private readonly sink?: (text: string) => void,
+    private readonly errorSink?: (text: string) => void,
+  ) {}
   write(text: string): void {
     this.text += text;
     this.sink?.(text);
+  }
+  /** An error or refusal: to the error stream when there is one. */
+  error(text: string): void {
+    this.text += text;
+    (this.errorSink ?? this.sink)?.(text);
   }
   line(text = ''): void {
     this.write(`${text}\n`);

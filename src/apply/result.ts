@@ -3,6 +3,8 @@ import { MilvusCallError } from '../milvus/errors.js';
 import { redact } from '../milvus/secrets.js';
 import type { ExecutableStep } from './executor.js';
 import type { Refusal } from './guards.js';
+import { EXIT_CODES } from '../pipeline/failure.js';
+import type { FailureKind } from '../pipeline/failure.js';
 
 /** What `rbac apply` reports: the shape of `--format json` and of the runner's return value. */
 
@@ -35,10 +37,36 @@ export interface ApplyResult {
   /** Policy diagnostics, when the policy could not be loaded. */
   readonly diagnostics?: string[];
   readonly error?: string;
+  /** What kind of failure `error` is (pipeline/failure.ts); decides the exit code. */
+  readonly errorKind?: FailureKind;
+  /** One line: what to do about `error`. */
+  readonly fix?: string;
+}
+
+/** The version of `rbac apply --format json`'s shape. */
+export const APPLY_FORMAT_VERSION = 1;
+
+/** 0 done or nothing to do; else the code of the failure (pipeline/failure.ts, docs/exit-codes.md). */
+export function applyExitCode(result: ApplyResult): number {
+  switch (result.status) {
+    case 'applied':
+    case 'no-changes':
+      return 0;
+    case 'refused':
+    case 'cancelled':
+      return EXIT_CODES.refused;
+    case 'failed':
+    case 'verification-failed':
+      return EXIT_CODES.failed;
+    case 'interrupted':
+      return EXIT_CODES.interrupted;
+    case 'error':
+      return EXIT_CODES[result.errorKind ?? 'internal'];
+  }
 }
 
 export interface RunApplyResult {
-  readonly exitCode: 0 | 1;
+  readonly exitCode: number;
   /** Everything written, in order (also streamed to `write`). */
   readonly output: string;
   readonly result: ApplyResult;

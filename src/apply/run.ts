@@ -2,9 +2,8 @@ import { checkStorablePassword } from '../model/names.js';
 import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { MilvusConnection } from '../milvus/connection.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
-import { MilvusCallError } from '../milvus/errors.js';
 import { executeOperation } from '../milvus/execute.js';
-import { envSecretResolver, redact, SecretError } from '../milvus/secrets.js';
+import { envSecretResolver, SecretError } from '../milvus/secrets.js';
 import type { SecretResolver } from '../milvus/secrets.js';
 import type { LiveStateRead } from '../milvus/read-state.js';
 import type { ObjectLimits } from '../model/names.js';
@@ -24,7 +23,10 @@ import { protectOperator } from './lockout.js';
 import { progressReporter } from './progress.js';
 import type { ProgressMode } from './progress.js';
 import { Output, printExecutionReport } from './report.js';
-import { emptyResult, stepErrorOf, stepSummary } from './result.js';
+import { APPLY_FORMAT_VERSION, applyExitCode, emptyResult, stepErrorOf, stepSummary } from './result.js';
+import { failureOf, failureText } from '../pipeline/failure.js';
+import type { Failure } from '../pipeline/failure.js';
+import { offlinePolicyFailure } from '../pipeline/with-connection.js';
 import type { ApplyResult, RunApplyResult } from './result.js';
 import { verifyApply } from './verify.js';
 
@@ -71,6 +73,8 @@ export interface RunApplyOptions {
   readonly progress?: ProgressMode;
   /** Where the plan, progress and summary go as they happen (stdout in the CLI). */
   readonly write?: (text: string) => void;
+  /** Where `Error:` and `Refused:` lines go in text mode (the CLI: stderr, as every command's errors). */
+  readonly writeError?: (text: string) => void;
   /** Where passwords named by the policy are read; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   /** Injected in tests so back-off takes no wall time. */
@@ -109,7 +113,7 @@ interface Prepared {
 async function prepareFromPolicy(files: readonly string[], conn: MilvusConnection, settings: PlanSettings, out: Output): Promise<Prepared | ApplyResult> {
   const planned = await planAgainstLive(conn, files, settings);
   for (const d of planned.diagnostics) out.line(d);
-  if ('invalid' in planned) return { ...emptyResult('error'), diagnostics: [...planned.diagnostics], error: `${planned.message.replace('nothing was planned', 'nothing was changed')}` };
+  if ('invalid' in planned) return { ...emptyResult('error'), diagnostics: [...planned.diagnostics], errorKind: 'invalid-input', error: `${planned.message.replace('nothing was planned', 'nothing was changed')}` };
   return { plan: planned.plan, live: planned.live, wanted: planned, diagnostics: planned.diagnostics };
 }
 
@@ -151,24 +155,26 @@ function rerunCommand(source: ApplySource): string {
 }
 
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
-  const out = new Output(options.write);
+  const out = new Output(options.write, options.writeError);
   const format = options.format ?? 'text';
   const text = format === 'text' ? out : new Output();
   const secrets = envSecretResolver(options.env ?? process.env);
   const settings: PlanSettings = { ...(options.limits ? { limits: options.limits } : {}), ...(options.env ? { env: options.env } : {}) };
   const finish = (result: ApplyResult): RunApplyResult => {
-    const ok = result.status === 'applied' || result.status === 'no-changes';
     // status, target and operator first: what a reader of the JSON looks for.
     if (format === 'json') {
       const { status, target, operator, ...rest } = result;
-      out.line(JSON.stringify({ status, target, operator, ...rest }, null, 2));
+      out.line(JSON.stringify({ formatVersion: APPLY_FORMAT_VERSION, status, target, operator, ...rest, exitCode: applyExitCode(result) }, null, 2));
+    } else if (result.error) {
+      out.error(failureText({ kind: result.errorKind ?? 'internal', message: result.error, ...(result.fix ? { fix: result.fix } : {}) }));
     }
-    else if (result.error) out.line(`Error: ${result.error}`);
-    return { exitCode: ok ? 0 : 1, output: out.text, result };
+    return { exitCode: applyExitCode(result), output: out.text, result };
   };
+  const failed = (failure: Failure): RunApplyResult =>
+    finish({ ...emptyResult('error'), error: failure.message, errorKind: failure.kind, ...(failure.fix ? { fix: failure.fix } : {}), ...(failure.diagnostics ? { diagnostics: [...failure.diagnostics] } : {}) });
 
   if ('planFile' in options.source && /\.ya?ml$/i.test(options.source.planFile)) {
-    return finish({ ...emptyResult('error'), error: `${options.source.planFile} looks like a policy, not a saved plan: did you mean rbac apply -f ${options.source.planFile}?` });
+    return failed({ kind: 'invalid-input', message: `${options.source.planFile} looks like a policy, not a saved plan`, fix: `did you mean rbac apply -f ${options.source.planFile}?` });
   }
   let conn: MilvusConnection;
   try {
@@ -176,7 +182,9 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
     conn = await connect({ ...options.connection, poolSize: Math.max(options.connection.poolSize, parallelism) });
   } catch (error) {
-    return finish({ ...emptyResult('error'), error: describeConnectionFailure(error, options.connection.address) });
+    const unreachable = failureOf(error, options.connection.address);
+    const files = 'planFile' in options.source ? (options.source.policyFiles ?? []) : options.source.policyFiles;
+    return failed((await offlinePolicyFailure(files, unreachable)) ?? unreachable);
   }
   try {
     const target = { address: conn.address, milvusVersion: conn.versionString };
@@ -184,13 +192,13 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       ? await prepareFromPlanFile(options.source.planFile, options.source.policyFiles, conn, settings, text)
       : await prepareFromPolicy(options.source.policyFiles, conn, settings, text);
     if (!('plan' in prepared)) {
-      for (const r of prepared.refusals) text.line(`Refused: ${r.message}`);
+      for (const r of prepared.refusals) text.error(`Refused: ${r.message}\n`);
       return finish({ ...prepared, target, operator: conn.user });
     }
     const { plan } = prepared;
     const notReviewed = digestRefusal(plan, options.expectDigest);
     if (notReviewed.length > 0) {
-      for (const r of notReviewed) text.line(`Refused: ${r.message}`);
+      for (const r of notReviewed) text.error(`Refused: ${r.message}\n`);
       return finish({ ...emptyResult('refused'), target, operator: conn.user, refusals: notReviewed });
     }
     // The plan's warnings include the read's; the policy's were printed as they were loaded.
@@ -215,8 +223,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     for (const w of warnings) if (!printedWithPlan.has(w)) text.line(`Warning: ${w}`);
     const base = { ...emptyResult('refused'), target, operator: conn.user, warnings, steps: { total: steps.length, done: 0, failed: 0, notAttempted: steps.length }, notAttempted: steps.map(stepSummary) };
     if (refusals.length > 0) {
-      for (const r of refusals) text.line(`Refused: ${r.message}`);
-      if (!options.allowSelfLockout && refusals.some((r) => r.guard === 'self-lockout')) text.line('Pass --allow-self-lockout to apply it anyway.');
+      for (const r of refusals) text.error(`Refused: ${r.message}\n`);
+      if (!options.allowSelfLockout && refusals.some((r) => r.guard === 'self-lockout')) text.error('Pass --allow-self-lockout to apply it anyway.\n');
       return finish({ ...base, refusals });
     }
 
@@ -271,8 +279,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     text.line('Verified: the live state matches.');
     return finish({ ...result, verification });
   } catch (error) {
-    const message = error instanceof MilvusCallError ? describeConnectionFailure(error, conn.address) : redact(error instanceof Error ? error.message : String(error));
-    return finish({ ...emptyResult('error'), error: message });
+    return failed(failureOf(error, conn.address));
   } finally {
     await conn.close();
   }

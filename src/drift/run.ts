@@ -3,7 +3,7 @@ import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import type { ObjectLimits } from '../model/names.js';
 import { overwritesInput } from '../pipeline/output-guard.js';
 import { planAgainstLive } from '../pipeline/plan-against-live.js';
-import { failure, formattedLines } from '../pipeline/run-plan.js';
+import { failure, formattedLines, invalidPolicy } from '../pipeline/run-plan.js';
 import { withConnection } from '../pipeline/with-connection.js';
 import { renderPlan } from '../report/index.js';
 import { writeDriftMetrics } from './prometheus.js';
@@ -31,7 +31,8 @@ export interface RunDriftOptions {
 }
 
 export interface RunDriftResult {
-  readonly exitCode: 0 | 1 | 2;
+  /** 0 in sync, 2 drift, else a failure's code (pipeline/failure.ts). */
+  readonly exitCode: number;
   readonly output: string;
   readonly errors: string;
   readonly report?: DriftReport;
@@ -49,7 +50,7 @@ function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], for
 
 async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<RunDriftResult> {
   const planned = await planAgainstLive(conn, options.files, { ...(options.limits ? { limits: options.limits } : {}), ...(options.env ? { env: options.env } : {}) });
-  if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
+  if ('invalid' in planned) return failure(invalidPolicy(planned), options.format);
   const report = driftReport(planned.plan, planned.desired, planned.live.state, planned.waiting);
   const output = render(report, planned.plan, options.format ?? 'text', options.colour ?? false);
   return { exitCode: report.inSync ? 0 : 2, output, errors: formattedLines(planned.diagnostics), report };
@@ -57,10 +58,10 @@ async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<
 
 export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {
   const clash = options.prometheusTextfile ? overwritesInput(options.prometheusTextfile, options.files, '--prometheus-textfile') : null;
-  if (clash) return { exitCode: 1, output: '', errors: `Error: ${clash}\n` };
+  if (clash) return failure({ kind: 'invalid-input', message: clash }, options.format);
   const clock = options.now ?? (() => new Date());
   const started = clock().getTime();
-  const result = await withConnection<RunDriftResult>(options.connection, (conn) => check(conn, options), failure);
+  const result = await withConnection<RunDriftResult>(options.connection, (conn) => check(conn, options), (f) => failure(f, options.format), options.files);
   if (options.prometheusTextfile) {
     const finished = clock().getTime();
     try {

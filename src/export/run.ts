@@ -8,6 +8,8 @@ import { formatVersion } from '../model/versions.js';
 import { InternalPlanError } from '../plan/errors.js';
 import { planWanted } from '../pipeline/plan-against-live.js';
 import { withConnection } from '../pipeline/with-connection.js';
+import { failureResult } from '../pipeline/failure.js';
+import type { Failure } from '../pipeline/failure.js';
 import { exportPolicy, formatDiagnostic, loadPolicyText } from '../policy/index.js';
 import { ExportSelectionError, selectForExport } from './select.js';
 import type { ExportSelection, SelectedForExport } from './select.js';
@@ -30,7 +32,7 @@ export interface RunExportOptions {
 }
 
 export interface RunExportResult {
-  readonly exitCode: 0 | 1;
+  readonly exitCode: number;
   readonly output: string;
   readonly errors: string;
   readonly policy?: string;
@@ -38,8 +40,8 @@ export interface RunExportResult {
 
 const EXPORTED_NAME = 'exported.yaml';
 
-function failure(message: string): RunExportResult {
-  return { exitCode: 1, output: '', errors: `${message}\n` };
+function failure(failed: Failure): RunExportResult {
+  return failureResult(failed);
 }
 
 function plural(n: number, word: string): string {
@@ -72,14 +74,14 @@ function summary(selected: SelectedForExport, live: LiveStateRead, destination: 
 async function exportWith(conn: MilvusConnection, options: RunExportOptions): Promise<RunExportResult> {
   if (options.out && !options.force) {
     const exists = await access(options.out).then(() => true, () => false);
-    if (exists) return failure(`Error: ${options.out} already exists: pass --force to replace it, or choose another --out`);
+    if (exists) return failure({ kind: 'invalid-input', message: `${options.out} already exists`, fix: 'pass --force to replace it, or choose another --out' });
   }
   const live = await readLiveState(conn, { userDescriptions: 'all' });
   let selected: SelectedForExport;
   try {
     selected = selectForExport(live.state, options.selection, { version: live.version });
   } catch (error) {
-    if (error instanceof ExportSelectionError) return failure(`Error: ${error.message}`);
+    if (error instanceof ExportSelectionError) return failure({ kind: 'invalid-input', message: error.message });
     throw error;
   }
   const text = exportPolicy(selected.desired, {

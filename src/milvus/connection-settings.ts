@@ -53,6 +53,8 @@ export class ConnectionError extends Error {
   constructor(
     message: string,
     readonly reason: 'config' | 'unreachable' | 'unauthenticated' | 'not-allowed' | 'version' | 'other',
+    /** One line: what to do about it. */
+    readonly fix?: string,
   ) {
     super(message);
   }

@@ -12,6 +12,7 @@ import type { StatusShape } from './errors.js';
 import { ConnectionError } from './connection-settings.js';
 import type { ConnectionOptions, Credentials } from './connection-settings.js';
 import { redact, SecretError } from './secrets.js';
+import { explainConnectionFailure } from './connection-failure.js';
 
 export interface MilvusConnection {
   /** Client bound to the `default` database. */
@@ -27,6 +28,27 @@ export interface MilvusConnection {
   /** Whether Milvus accepts this user with this password (one call; see check-login.ts). */
   checkLogin(user: string, password: string): Promise<LoginOutcome>;
   close(): Promise<void>;
+}
+
+let ipServernameWarningIgnored = false;
+
+/**
+ * grpc-js names the server for TLS by the address it was given, so every TLS connection to an IP
+ * address makes Node print DEP0123 ("Setting the TLS ServerName to an IP address is not permitted
+ * by RFC 6066"). Connecting by IP is a legitimate choice and the certificate is still checked
+ * against the IP, so that one warning, and only it, is dropped.
+ */
+function ignoreIpServernameWarning(): void {
+  if (ipServernameWarningIgnored) return;
+  ipServernameWarningIgnored = true;
+  const emit = process.emitWarning.bind(process);
+  const filtered = (warning: string | Error, ...rest: unknown[]): void => {
+    const [typeOrOptions, code] = rest;
+    const codeOf = typeof typeOrOptions === 'object' && typeOrOptions !== null ? (typeOrOptions as { code?: unknown }).code : code;
+    if (codeOf === 'DEP0123') return;
+    (emit as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+  };
+  process.emitWarning = filtered as typeof process.emitWarning;
 }
 
 function silenceSdkLogger(): void {
@@ -70,18 +92,13 @@ function clientConfig(options: ConnectionOptions): ClientConfig {
   };
 }
 
-function classify(error: MilvusCallError, address: string): ConnectionError {
-  switch (error.code) {
-    case 'UNAVAILABLE':
-    case 'DEADLINE_EXCEEDED':
-      return new ConnectionError(`cannot reach Milvus at ${address}: ${error.reason} (${error.code})`, 'unreachable');
-    case 'UNAUTHENTICATED':
-      return new ConnectionError(`Milvus at ${address} rejected the credentials: ${error.reason}`, 'unauthenticated');
-    case 'PERMISSION_DENIED':
-      return new ConnectionError(`Milvus at ${address} refused the request: ${error.reason}`, 'not-allowed');
-    default:
-      return new ConnectionError(`Milvus at ${address}: ${error.message}`, 'other');
+function classify(error: MilvusCallError, address: string, tls = false): ConnectionError {
+  const explained = explainConnectionFailure(error, { address, tls });
+  if (explained) {
+    const cause = explained.reason === 'unreachable' ? `cannot reach Milvus at ${address}: ${explained.cause}` : explained.cause;
+    return new ConnectionError(cause, explained.reason, explained.fix);
   }
+  return new ConnectionError(`Milvus at ${address}: ${error.message}`, 'other');
 }
 
 /** Turns a connection failure into a message for people; used by the CLI for every command. */
@@ -93,6 +110,13 @@ export function describeConnectionFailure(error: unknown, address: string): stri
   return redact(error instanceof Error ? error.message : String(error));
 }
 
+/** The one-line fix for a connection failure, when there is one to give. */
+export function fixForConnectionFailure(error: unknown, address: string): string | undefined {
+  if (error instanceof ConnectionError) return error.fix;
+  if (error instanceof MilvusCallError) return classify(error, address).fix;
+  return undefined;
+}
+
 /**
  * Opens a client, asks the server its version and proves the credentials work. Errors are
  * {@link ConnectionError}s saying whether the server was unreachable, the credentials wrong, or the
@@ -100,6 +124,7 @@ export function describeConnectionFailure(error: unknown, address: string): stri
  */
 export async function connect(options: ConnectionOptions): Promise<MilvusConnection> {
   silenceSdkLogger();
+  if (options.tls) ignoreIpServernameWarning();
   let client: MilvusClient;
   try {
     client = new MilvusClient(clientConfig(options));
@@ -109,7 +134,7 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   // A failure to close leaves nothing to do: the process is about to move on or exit.
   const close = async (): Promise<void> => void (await client.closeConnection().catch(() => undefined));
   try {
-    const versionString = await probeVersion(client, options.address);
+    const versionString = await probeVersion(client, options.address, options.tls);
     const version = parseMilvusVersion(versionString);
     if (!version) throw new ConnectionError(`Milvus at ${options.address} reported an unknown version "${versionString}"`, 'version');
     await proveCredentials(client, options);
@@ -127,8 +152,8 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   } catch (error) {
     await close();
     if (error instanceof ConnectionError) throw error;
-    if (error instanceof MilvusCallError) throw classify(error, options.address);
-    throw classify(fromThrown(error, 'connect'), options.address);
+    if (error instanceof MilvusCallError) throw classify(error, options.address, options.tls);
+    throw classify(fromThrown(error, 'connect'), options.address, options.tls);
   }
 }
 
@@ -144,7 +169,7 @@ const PROBE_WAITS_NO_ERROR_MS = [200, 500, 1_000, 2_000];
  * attempt connected. So an UNAVAILABLE answer to this call is tried again twice, after the
  * channel's reconnect back-off (kept short in clientConfig); an unreachable server costs 0.7 s more.
  */
-async function probeVersion(client: MilvusClient, address: string): Promise<string> {
+async function probeVersion(client: MilvusClient, address: string, tls: boolean): Promise<string> {
   let response;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -156,7 +181,7 @@ async function probeVersion(client: MilvusClient, address: string): Promise<stri
       // the channel giving up on a listening server, which the next attempts get through.
       const waits = /Last error: null/.test(failure.reason) ? PROBE_WAITS_NO_ERROR_MS : PROBE_WAITS_MS;
       const wait = waits[attempt];
-      if (failure.code !== 'UNAVAILABLE' || wait === undefined) throw classify(failure, address);
+      if (failure.code !== 'UNAVAILABLE' || wait === undefined) throw classify(failure, address, tls);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -180,6 +205,6 @@ async function proveCredentials(client: MilvusClient, options: ConnectionOptions
   } catch (error) {
     const failure = fromThrown(error, 'check credentials');
     if (failure.code === 'PERMISSION_DENIED') return;
-    throw classify(failure, options.address);
+    throw classify(failure, options.address, options.tls);
   }
 }

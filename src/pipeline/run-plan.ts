@@ -7,7 +7,10 @@ import { renderPlan } from '../report/index.js';
 import type { PlanFormat } from '../report/index.js';
 import { overwritesInput } from './output-guard.js';
 import { unavailablePasswordSources } from './password-sources.js';
+import { failureResult } from './failure.js';
+import type { Failure } from './failure.js';
 import { planAgainstLive } from './plan-against-live.js';
+import type { InvalidPolicy } from './plan-against-live.js';
 import { withConnection } from './with-connection.js';
 
 /**
@@ -32,7 +35,8 @@ export interface RunPlanOptions {
 }
 
 export interface RunPlanResult {
-  readonly exitCode: 0 | 1 | 2;
+  /** 0 no changes (or changes without --detailed-exitcode), 2 changes, else a failure's code (failure.ts). */
+  readonly exitCode: number;
   /** The rendered plan (stdout). */
   readonly output: string;
   /** Diagnostics and errors (stderr). */
@@ -40,9 +44,14 @@ export interface RunPlanResult {
   readonly plan?: Plan;
 }
 
-/** A result that says only what went wrong (exit 1); drift shares it. */
-export function failure(errors: string): RunPlanResult {
-  return { exitCode: 1, output: '', errors: errors.endsWith('\n') ? errors : `${errors}\n` };
+/** A result that says only what went wrong: on stderr, or with --format json as an object on stdout; drift shares it. */
+export function failure(failed: Failure, format: string = 'text'): RunPlanResult {
+  return failureResult(failed, format);
+}
+
+/** The pipeline's answer for a policy that does not load. */
+export function invalidPolicy(planned: InvalidPolicy): Failure {
+  return { kind: 'invalid-input', message: planned.message, diagnostics: planned.diagnostics };
 }
 
 export function formattedLines(lines: readonly string[]): string {
@@ -55,7 +64,7 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
     ...(options.now ? { now: options.now } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
-  if ('invalid' in planned) return failure(`${formattedLines(planned.diagnostics)}Error: ${planned.message}`);
+  if ('invalid' in planned) return failure(invalidPolicy(planned), options.format);
   const unreadable = unavailablePasswordSources(planned.plan.steps, options.env);
   const plan = unreadable.length > 0 ? { ...planned.plan, warnings: [...planned.plan.warnings, ...unreadable] } : planned.plan;
   if (options.out) await writePlanFile(options.out, plan);
@@ -67,6 +76,6 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
 
 export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
   const clash = options.out ? overwritesInput(options.out, options.files, '--out') : null;
-  if (clash) return failure(`Error: ${clash}`);
-  return withConnection(options.connection, (conn) => planWith(conn, options), failure);
+  if (clash) return failure({ kind: 'invalid-input', message: clash }, options.format);
+  return withConnection(options.connection, (conn) => planWith(conn, options), (f) => failure(f, options.format), options.files);
 }

@@ -82,7 +82,7 @@ describe('rbac apply (command)', () => {
     process.env.MILVUS_ADDRESS = emu.address;
     process.env.MILVUS_TOKEN = 'root:Milvus';
     process.env.CLI_APP_PW = 'cli-app-Secret-7';
-    expect(await rbac('-f', writePolicy(`${POLICY}scope:\n  users: all\n`), '--auto-approve', '--no-destroy')).toBe(1);
+    expect(await rbac('-f', writePolicy(`${POLICY}scope:\n  users: all\n`), '--auto-approve', '--no-destroy')).toBe(5);
     expect(written.join('')).toContain('--no-destroy refuses step dropUser:gone: drop user gone');
     expect(emu.engine.hasUser('gone')).toBe(true);
   });

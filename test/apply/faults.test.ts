@@ -108,7 +108,7 @@ describe('apply under injected failures', () => {
       emu.faults.failNth(k, { status: INJECTED }, { method: WRITE_METHODS });
       const run = await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 1 });
       const r = run.result;
-      expect(run.exitCode, `k=${k}`).toBe(1);
+      expect(run.exitCode, `k=${k}`).toBe(6);
       expect(r.status).toBe('failed');
       expect(r.done.map((s) => s.id)).toEqual(allSteps.slice(0, k - 1));
       expect(r.failed.map((s) => s.id)).toEqual([allSteps[k - 1]]);

@@ -93,8 +93,9 @@ describe('small slips', () => {
     emu = await emulator({ milvusVersion: '2.5' });
     const policy = writePolicy('version: 1\n');
     const result = await apply(emu, { source: { planFile: policy } });
-    expect(result.exitCode).toBe(1);
-    expect(result.result.error).toBe(`${policy} looks like a policy, not a saved plan: did you mean rbac apply -f ${policy}?`);
+    expect(result.exitCode).toBe(1); // invalid input;
+    expect(result.result.error).toBe(`${policy} looks like a policy, not a saved plan`);
+    expect(result.result.fix).toBe(`did you mean rbac apply -f ${policy}?`);
   });
 });
 
@@ -162,7 +163,7 @@ describe('Ctrl-C during apply', () => {
       },
     });
     expect(result.result.status).toBe('interrupted');
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(130);
     expect(result.output).toContain('Apply interrupted');
     expect(result.result.notAttempted.map((s) => s.id)).toEqual(['createUser:svc', 'bindRole:svc:r1', 'bindRole:svc:r2']);
     expect(emu.engine.hasUser('svc')).toBe(false);

@@ -85,7 +85,7 @@ describe('rbac apply safety', () => {
     const emu = await start();
     const before = emu.engine.snapshot();
     const result = await apply(emu, { source: { policyFiles: [writePolicy(POLICY)] }, env: { APP_ONE_PW: 'app-one-Secret-1' } });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(5);
     expect(result.result.status).toBe('refused');
     expect(result.output).toContain('password environment variable APP_TWO_PW is not set');
     expect(emu.engine.snapshot()).toEqual(before);
@@ -106,7 +106,7 @@ describe('rbac apply safety', () => {
     const emu = await start();
     const before = emu.engine.snapshot();
     const result = await apply(emu, { source: { policyFiles: [writePolicy(POLICY)] }, env: PASSWORDS, autoApprove: false, interactive: false });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(5);
     expect(result.output).toContain('pass --auto-approve');
     expect(emu.engine.snapshot()).toEqual(before);
   });

@@ -143,9 +143,9 @@ describe('rbac drift', () => {
     expect(emulator.engine.snapshot()).toEqual(before);
   });
 
-  it('exits 1 when Milvus cannot be reached, and when the policy is invalid', async () => {
+  it('exits 3 when Milvus cannot be reached, and 1 when the policy is invalid', async () => {
     const unreachable = await runDrift({ ...options(), connection: connectionOptionsFromEnv({ address: '127.0.0.1:1', timeoutMs: 1500 }, { MILVUS_TOKEN: 'root:Milvus' }) });
-    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.exitCode).toBe(3);
     expect(unreachable.errors).toContain('127.0.0.1:1');
     writeFileSync(policy, 'version: 1\nroles:\n  reader:\n    grants:\n      - object: Collection\n        objectName: books\n        privileges: [Serach]\n');
     const invalid = await runDrift(options());
@@ -170,7 +170,7 @@ describe('rbac drift', () => {
       ...options({ prometheusTextfile: file, now: clock(1_700_000_600_000) }),
       connection: connectionOptionsFromEnv({ address: '127.0.0.1:1', timeoutMs: 1500 }, { MILVUS_TOKEN: 'root:Milvus' }),
     });
-    expect(down.exitCode).toBe(1);
+    expect(down.exitCode).toBe(3);
     const failed = parseExposition(readFileSync(file, 'utf8'));
     expect(failed.get('milvus_rbac_drift_up')?.[0]?.value).toBe(0);
     expect(failed.has('milvus_rbac_drift_items')).toBe(false);

@@ -181,7 +181,7 @@ roles:
     expect((await root.createRole({ roleName: t.name('intruder') })).error_code).toBe('Success');
 
     const refused = await runApply({ connection: connection(), source: { planFile: out }, env: PASSWORDS, format: 'json' });
-    expect(refused.exitCode).toBe(1);
+    expect(refused.exitCode).toBe(5);
     expect(refused.result.status).toBe('refused');
     expect((await root.listRoles()).results.map((r) => r.role.name)).not.toContain(role);
 

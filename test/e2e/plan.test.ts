@@ -343,7 +343,7 @@ describe('rbac plan output and failures', () => {
     const policy = await f.policy(BASE_POLICY);
     await f.emulator.stop();
     const result = await f.plan([policy], { connection: { ...(await import('../../src/milvus/connection-settings.js')).connectionOptionsFromEnv({ address: f.emulator.address, timeoutMs: 1500 }, { MILVUS_TOKEN: 'root:Milvus' }) } });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(3);
     expect(result.errors).toMatch(/cannot reach Milvus|Milvus at/);
     expect(result.errors).not.toContain('root:Milvus');
   });

@@ -204,7 +204,7 @@ describe.skipIf(ON_REAL)('rbac export on the emulator', () => {
       expect(existsSync(out)).toBe(true);
       expect(run.stdout).toBe('');
       const unreachable = await runCommand([registerExport], ['export', '--address', '127.0.0.1:1', '--token-env', 'EXPORT_TEST_TOKEN', '--timeout-ms', '1500']);
-      expect(unreachable.exitCode).toBe(1);
+      expect(unreachable.exitCode).toBe(3);
       expect(unreachable.stderr).toContain('127.0.0.1:1');
       expect(unreachable.stderr).not.toContain('Milvus\n');
     });

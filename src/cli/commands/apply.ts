@@ -80,8 +80,9 @@ export function register(program: Command): void {
         format: flags.format,
         progress: process.stdout.isTTY === true ? 'tty' : 'plain',
         write: (text) => process.stdout.write(text),
+        writeError: (text) => process.stderr.write(text),
       });
       process.off('SIGINT', onInterrupt);
-      process.exitCode = result.result.status === 'interrupted' ? 130 : result.exitCode;
+      process.exitCode = result.exitCode;
     });
 }
