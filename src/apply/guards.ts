@@ -13,7 +13,7 @@ import type { ExecutableStep } from './executor.js';
  */
 
 export interface Refusal {
-  readonly guard: 'no-destroy' | 'protected' | 'self-lockout' | 'stale-plan' | 'other-target' | 'plan-format' | 'password' | 'mass-drop' | 'plan-integrity' | 'not-reviewed';
+  readonly guard: 'no-destroy' | 'protected' | 'self-lockout' | 'stale-plan' | 'other-target' | 'plan-format' | 'password' | 'mass-drop' | 'plan-integrity' | 'not-reviewed' | 'lock';
   readonly message: string;
   readonly stepId?: string;
 }

@@ -20,6 +20,9 @@ import type { RetryPolicy } from './executor.js';
 import { checkNoDestroy, checkPasswordSources, checkProtected, checkSavedPlan } from './guards.js';
 import type { Refusal } from './guards.js';
 import { protectOperator } from './lockout.js';
+import { lockFailureMessage, takeApplyLock } from './lock.js';
+import { readLiveState } from '../milvus/read-state.js';
+import { fingerprintState } from '../plan/fingerprint.js';
 import { progressReporter } from './progress.js';
 import type { ProgressMode } from './progress.js';
 import { Output, printExecutionReport } from './report.js';
@@ -69,6 +72,12 @@ export interface RunApplyOptions {
   /** The digest (at least its first 12 hex digits) of the plan that was reviewed: any other is refused. */
   readonly expectDigest?: string;
   readonly allowSelfLockout?: boolean;
+  /** Run without the server-side apply lock (apply/lock.ts). */
+  readonly noLock?: boolean;
+  /** How long to wait for the lock another apply holds; default 0 (refuse at once). */
+  readonly lockTimeoutMs?: number;
+  /** Remove a lock left by an apply that crashed before taking this one. */
+  readonly breakLock?: boolean;
   readonly format?: 'text' | 'json';
   readonly progress?: ProgressMode;
   /** Where the plan, progress and summary go as they happen (stdout in the CLI). */
@@ -99,6 +108,43 @@ function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver): 
       throw error;
     }
   });
+}
+
+type Locked = { ok: true; release: () => Promise<void>; broke: readonly string[] } | { ok: false; refusal: Refusal };
+
+/**
+ * Takes the server's apply lock (apply/lock.ts) once nothing is left to refuse, and then checks
+ * that the live state is still the one the plan was made from: another apply may have finished
+ * between this one's reading and its taking the lock.
+ */
+async function lockAndRecheck(conn: MilvusConnection, prepared: Prepared, options: RunApplyOptions): Promise<Locked> {
+  if (options.noLock) return { ok: true, release: async () => undefined, broke: [] };
+  let lock;
+  try {
+    lock = await takeApplyLock(conn, {
+      waitMs: options.lockTimeoutMs ?? 0,
+      breakLock: options.breakLock ?? false,
+      now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+  } catch (error) {
+    return { ok: false, refusal: { guard: 'lock', message: lockFailureMessage(error) } };
+  }
+  if (!lock.held) return { ok: false, refusal: { guard: 'lock', message: lock.message } };
+  try {
+    const now = await readLiveState(conn, { databases: prepared.live.databases });
+    if (fingerprintState(now.state) !== prepared.plan.liveFingerprint) {
+      await lock.release();
+      return {
+        ok: false,
+        refusal: { guard: 'lock', message: `the live state on ${conn.address} changed after this plan was made (another apply, or a change by hand): nothing was changed; run again to plan against it` },
+      };
+    }
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  return { ok: true, release: lock.release, broke: lock.broke };
 }
 
 interface Prepared {
@@ -186,6 +232,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     const files = 'planFile' in options.source ? (options.source.policyFiles ?? []) : options.source.policyFiles;
     return failed((await offlinePolicyFailure(files, unreachable)) ?? unreachable);
   }
+  let release = async (): Promise<void> => undefined;
   try {
     const target = { address: conn.address, milvusVersion: conn.versionString };
     const prepared = 'planFile' in options.source
@@ -241,6 +288,14 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       }
     }
 
+    const locked = await lockAndRecheck(conn, prepared, options);
+    if (!locked.ok) {
+      text.error(`Refused: ${locked.refusal.message}\n`);
+      return finish({ ...base, refusals: [locked.refusal] });
+    }
+    for (const name of locked.broke) text.line(`Removed the apply lock ${name} (--break-lock).`);
+    release = locked.release;
+
     const report = await executePlan(steps, (op, ctx) => executeOperation(conn, op, secrets, { afterTransientFailure: ctx.afterTransientFailure }), {
       parallelism: options.parallelism ?? DEFAULT_PARALLELISM,
       retry: options.retry ?? DEFAULT_RETRY,
@@ -281,6 +336,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   } catch (error) {
     return failed(failureOf(error, conn.address));
   } finally {
+    await release();
     await conn.close();
   }
 }

@@ -1,3 +1,4 @@
+import { isApplyLockUser } from '../model/apply-lock.js';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { canonicalState } from '../model/canonical.js';
 import { ADMIN_ROLE, DEFAULT_DATABASE, PUBLIC_ROLE } from '../model/names.js';
@@ -182,13 +183,14 @@ async function readUsersAndBindings(client: MilvusClient, counter: CallCounter, 
   ]);
   checkResponse(users, 'ListCredUsers');
   checkResponse(roles, 'SelectRole');
-  for (const name of users.usernames ?? []) builder.addUser(name);
+  // An apply's lock (model/apply-lock.ts) is not part of the state: no plan lists or drops it.
+  for (const name of users.usernames ?? []) if (!isApplyLockUser(name)) builder.addUser(name);
   for (const result of roles.results ?? []) {
     const role = result.role?.name;
     if (!role) continue;
     builder.addRole(role);
     if (result.role?.description) builder.roleDescriptions.set(role, result.role.description);
-    for (const user of result.users ?? []) if (user.name) builder.bind(user.name, role);
+    for (const user of result.users ?? []) if (user.name && !isApplyLockUser(user.name)) builder.bind(user.name, role);
   }
 }
 

@@ -13,6 +13,10 @@ interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
   readonly allowSelfLockout?: boolean;
   readonly allowMassDrop?: boolean;
   readonly expectDigest?: string;
+  /** commander's negation of `--no-lock`. */
+  readonly lock: boolean;
+  readonly lockTimeout?: number;
+  readonly breakLock?: boolean;
   readonly format: 'text' | 'json';
 }
 
@@ -42,6 +46,9 @@ export function register(program: Command): void {
     .option('--expect-digest <digest>', 'apply only the plan with this digest (rbac plan prints it; at least 12 hex digits)')
     .option('--allow-mass-drop', 'apply a plan that removes half or more of the users, roles or role bindings that exist (refused otherwise)')
     .option('--allow-self-lockout', 'apply even when the plan takes away the access of the user running it, or the last admin binding')
+    .option('--lock-timeout <seconds>', 'wait this long for another apply on the same server to finish (default 0: refuse at once)', wholeNumber)
+    .option('--break-lock', 'remove the apply lock a crashed apply left on the server, then take it')
+    .option('--no-lock', 'do not take the server-side apply lock (a user named rbac_lock_…); only when no other apply can run')
     .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'));
   addConnectionOptions(addLimitOptions(command)).action(async (planFile: string | undefined, flags: ApplyFlags) => {
       if (planFile === undefined && flags.file.length === 0) {
@@ -77,6 +84,9 @@ export function register(program: Command): void {
         noDestroy: !flags.destroy,
         allowMassDrop: flags.allowMassDrop === true,
         allowSelfLockout: flags.allowSelfLockout === true,
+        noLock: !flags.lock,
+        ...(flags.lockTimeout !== undefined ? { lockTimeoutMs: flags.lockTimeout * 1000 } : {}),
+        breakLock: flags.breakLock === true,
         format: flags.format,
         progress: process.stdout.isTTY === true ? 'tty' : 'plain',
         write: (text) => process.stdout.write(text),

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { MilvusConnection } from '../milvus/connection.js';
+import { checkResponse, checkStatus, fromThrown, MilvusCallError } from '../milvus/errors.js';
+import { applyLockName, APPLY_LOCK_PREFIX, parseApplyLockName } from '../model/apply-lock.js';
+import type { ApplyLockName } from '../model/apply-lock.js';
+
+/**
+ * Two applies against one server never interleave. Milvus has no lock, so the lock is a user the
+ * apply creates (CreateCredential is atomic: one name, one winner) and drops when it ends:
+ * `rbac_lock_<time>_<tag>`. Taking it is "create mine, then list": the oldest lock user holds the
+ * lock, so two applies that create theirs at the same moment agree on one winner and the other
+ * removes its own. A crashed apply leaves its lock user behind: the next apply names it, with its
+ * age, and `--break-lock` removes it (docs/apply.md, "Concurrent applies").
+ */
+
+export interface LockOptions {
+  /** How long to wait for a lock someone else holds; 0 refuses at once. */
+  readonly waitMs: number;
+  /** Remove every lock user first (a crashed apply's). */
+  readonly breakLock: boolean;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export type LockOutcome =
+  | { readonly held: true; readonly name: string; release(): Promise<void>; readonly broke: readonly string[] }
+  | { readonly held: false; readonly message: string };
+
+const POLL_MS = 1_000;
+
+async function lockUsers(conn: MilvusConnection): Promise<ApplyLockName[]> {
+  const response = await conn.client.listUsers();
+  checkResponse(response, 'ListCredUsers');
+  return (response.usernames ?? [])
+    .map(parseApplyLockName)
+    .filter((l): l is ApplyLockName => l !== null)
+    .sort((a, b) => a.since.getTime() - b.since.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function dropUser(conn: MilvusConnection, name: string): Promise<void> {
+  checkStatus(await conn.client.deleteUser({ username: name }), `DeleteCredential ${name}`);
+}
+
+function heldMessage(holder: ApplyLockName, address: string, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - holder.since.getTime()) / 60_000));
+  return (
+    `another rbac apply holds the lock on ${address}: user ${holder.name}, taken ${holder.since.toISOString()} (${minutes} min ago). ` +
+    `Wait for it, or pass --lock-timeout to wait; if no apply is running (one that crashed), pass --break-lock to remove it`
+  );
+}
+
+/** Takes the server's apply lock, waiting up to `waitMs` for another holder. Errors are MilvusCallErrors. */
+export async function takeApplyLock(conn: MilvusConnection, options: LockOptions): Promise<LockOutcome> {
+  const broke: string[] = [];
+  if (options.breakLock) {
+    for (const lock of await lockUsers(conn)) {
+      await dropUser(conn, lock.name);
+      broke.push(lock.name);
+    }
+  }
+  const deadline = options.now().getTime() + options.waitMs;
+  for (;;) {
+    const existing = await lockUsers(conn);
+    const holder = existing[0];
+    if (!holder) {
+      const mine = applyLockName(options.now(), randomBytes(3).toString('hex'));
+      // Never used to log in: a random password Milvus accepts, forgotten at once.
+      checkStatus(await conn.client.createUser({ username: mine, password: randomBytes(24).toString('base64url') }), `CreateCredential ${mine}`);
+      const after = await lockUsers(conn);
+      if (after[0]?.name === mine) {
+        return { held: true, name: mine, broke, release: () => dropUser(conn, mine).catch(() => undefined) };
+      }
+      // Someone took it at the same moment, earlier: step back and wait like for any holder.
+      await dropUser(conn, mine);
+      continue;
+    }
+    if (options.now().getTime() >= deadline) return { held: false, message: heldMessage(holder, conn.address, options.now()) };
+    await options.sleep(POLL_MS);
+  }
+}
+
+/** Why the lock could not be taken at all (not "someone holds it"), said with the way out. */
+export function lockFailureMessage(error: unknown): string {
+  const failure = error instanceof MilvusCallError ? error : fromThrown(error, 'take the apply lock');
+  const why = failure.code === 'PERMISSION_DENIED' ? 'the user running the apply may not create or list users' : failure.reason;
+  return `cannot take the apply lock (a user named ${APPLY_LOCK_PREFIX}…): ${why}. Pass --no-lock to apply without it, if you are sure no other apply runs`;
+}
