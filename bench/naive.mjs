@@ -17,7 +17,7 @@ export async function runNaive(MilvusClient, { address, token, operations, passw
   const clientFor = (database) => {
     let client = clients.get(database);
     if (!client) {
-      client = new MilvusClient({ address, token, database, logLevel: 'error', __SKIP_CONNECT__: true, telemetry: { enabled: false } });
+      client = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address, token, database, logLevel: 'error', __SKIP_CONNECT__: true, telemetry: { enabled: false } });
       clients.set(database, client);
     }
     return client;

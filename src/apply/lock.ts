@@ -23,13 +23,27 @@ export interface LockOptions {
 }
 
 export type LockOutcome =
-  | { readonly held: true; readonly name: string; release(): Promise<void>; readonly broke: readonly string[] }
+  | { readonly held: true; readonly name: string; release(): Promise<string | null>; readonly broke: readonly string[] }
   | { readonly held: false; readonly message: string };
 
 const POLL_MS = 1_000;
+/** A dropped connection or a busy server should not cost the lock: each call is tried up to 3 times. */
+const ATTEMPTS = 3;
+
+async function withRetry<T>(label: string, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = fromThrown(error, label);
+      if (failure.kind !== 'transient' || attempt >= ATTEMPTS) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
 
 async function lockUsers(conn: MilvusConnection): Promise<ApplyLockName[]> {
-  const response = await conn.client.listUsers();
+  const response = await withRetry('ListCredUsers', () => conn.client.listUsers());
   checkResponse(response, 'ListCredUsers');
   return (response.usernames ?? [])
     .map(parseApplyLockName)
@@ -37,8 +51,24 @@ async function lockUsers(conn: MilvusConnection): Promise<ApplyLockName[]> {
     .sort((a, b) => a.since.getTime() - b.since.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Dropping a user that is gone is not an error in Milvus, so a repeat after a dropped connection is safe. */
 async function dropUser(conn: MilvusConnection, name: string): Promise<void> {
-  checkStatus(await conn.client.deleteUser({ username: name }), `DeleteCredential ${name}`);
+  await withRetry(`DeleteCredential ${name}`, async () => checkStatus(await conn.client.deleteUser({ username: name }), `DeleteCredential ${name}`));
+}
+
+/** Creates the lock user; after a transient failure the first attempt may have landed, which the list shows. */
+async function createLockUser(conn: MilvusConnection, name: string): Promise<void> {
+  const password = randomBytes(24).toString('base64url');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      checkStatus(await conn.client.createUser({ username: name, password }), `CreateCredential ${name}`);
+      return;
+    } catch (error) {
+      const failure = fromThrown(error, `CreateCredential ${name}`);
+      if (failure.kind !== 'transient' || attempt >= ATTEMPTS) throw failure;
+      if ((await lockUsers(conn)).some((l) => l.name === name)) return;
+    }
+  }
 }
 
 function heldMessage(holder: ApplyLockName, address: string, now: Date): string {
@@ -65,10 +95,10 @@ export async function takeApplyLock(conn: MilvusConnection, options: LockOptions
     if (!holder) {
       const mine = applyLockName(options.now(), randomBytes(3).toString('hex'));
       // Never used to log in: a random password Milvus accepts, forgotten at once.
-      checkStatus(await conn.client.createUser({ username: mine, password: randomBytes(24).toString('base64url') }), `CreateCredential ${mine}`);
+      await createLockUser(conn, mine);
       const after = await lockUsers(conn);
       if (after[0]?.name === mine) {
-        return { held: true, name: mine, broke, release: () => dropUser(conn, mine).catch(() => undefined) };
+        return { held: true, name: mine, broke, release: () => releaseLock(conn, mine) };
       }
       // Someone took it at the same moment, earlier: step back and wait like for any holder.
       await dropUser(conn, mine);
@@ -76,6 +106,17 @@ export async function takeApplyLock(conn: MilvusConnection, options: LockOptions
     }
     if (options.now().getTime() >= deadline) return { held: false, message: heldMessage(holder, conn.address, options.now()) };
     await options.sleep(POLL_MS);
+  }
+}
+
+/** Drops the lock user; says how to clean up when it cannot. */
+async function releaseLock(conn: MilvusConnection, name: string): Promise<string | null> {
+  try {
+    await dropUser(conn, name);
+    return null;
+  } catch (error) {
+    const reason = error instanceof MilvusCallError ? error.reason : String(error);
+    return `could not remove the apply lock (user ${name}): ${reason}. The next apply will be refused until it is gone: drop the user, or pass --break-lock`;
   }
 }
 

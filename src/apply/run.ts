@@ -110,7 +110,7 @@ function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver): 
   });
 }
 
-type Locked = { ok: true; release: () => Promise<void>; broke: readonly string[] } | { ok: false; refusal: Refusal };
+type Locked = { ok: true; release: () => Promise<string | null>; broke: readonly string[] } | { ok: false; refusal: Refusal };
 
 /**
  * Takes the server's apply lock (apply/lock.ts) once nothing is left to refuse, and then checks
@@ -118,7 +118,7 @@ type Locked = { ok: true; release: () => Promise<void>; broke: readonly string[]
  * between this one's reading and its taking the lock.
  */
 async function lockAndRecheck(conn: MilvusConnection, prepared: Prepared, options: RunApplyOptions): Promise<Locked> {
-  if (options.noLock) return { ok: true, release: async () => undefined, broke: [] };
+  if (options.noLock) return { ok: true, release: async () => null, broke: [] };
   let lock;
   try {
     lock = await takeApplyLock(conn, {
@@ -232,7 +232,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     const files = 'planFile' in options.source ? (options.source.policyFiles ?? []) : options.source.policyFiles;
     return failed((await offlinePolicyFailure(files, unreachable)) ?? unreachable);
   }
-  let release = async (): Promise<void> => undefined;
+  let release = async (): Promise<string | null> => null;
   try {
     const target = { address: conn.address, milvusVersion: conn.versionString };
     const prepared = 'planFile' in options.source
@@ -336,7 +336,8 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   } catch (error) {
     return failed(failureOf(error, conn.address));
   } finally {
-    await release();
+    const notReleased = await release();
+    if (notReleased && format === 'text') out.error(`Warning: ${notReleased}\n`);
     await conn.close();
   }
 }

@@ -69,7 +69,21 @@ function authorizationOf(credentials: Credentials): string {
   }
 }
 
-function clientConfig(options: ConnectionOptions): ClientConfig {
+/**
+ * - A channel of its own subchannels: grpc-js shares subchannels between every channel of the
+ *   process to the same address. One left by a client of an earlier server on that address (a
+ *   restarted server, a port the OS gave again) sits in reconnect back-off, and a fresh channel
+ *   that picks it fails at once with "No connection established. Last error: null"
+ *   (test/emulator/fresh-clients.test.ts reproduces it).
+ * - grpc-js waits a second before reconnecting after a failed attempt, failing calls meanwhile.
+ */
+export const CHANNEL_OPTIONS: Readonly<Record<string, number>> = Object.freeze({
+  'grpc.use_local_subchannel_pool': 1,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+});
+
+export function clientConfig(options: ConnectionOptions): ClientConfig {
   const creds = options.credentials;
   return {
     address: options.address,
@@ -83,8 +97,7 @@ function clientConfig(options: ConnectionOptions): ClientConfig {
     database: DEFAULT_DATABASE,
     logLevel: 'error',
     pool: { min: 1, max: Math.max(1, options.poolSize) },
-    // grpc-js waits a second before reconnecting after a failed attempt, failing calls meanwhile.
-    channelOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 2_000 },
+    channelOptions: CHANNEL_OPTIONS,
     telemetry: { enabled: false },
     // We probe the server ourselves (GetVersion) and surface its errors; the SDK's background
     // Connect call would otherwise reject unobserved.
@@ -157,33 +170,13 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   }
 }
 
-/** Attempts of the first call, and the waits between them: see {@link probeVersion}. */
-const PROBE_WAITS_MS = [200, 500];
-/** A connection that ended with no error recorded is the transient case: tried for longer. */
-const PROBE_WAITS_NO_ERROR_MS = [200, 500, 1_000, 2_000];
-
-/**
- * The first call of a connection. A fresh channel's first connection attempt has been seen to
- * fail at once ("No connection established", no error recorded) against a server that was
- * listening, a few times in hundreds of runs against the emulator on a loaded machine; the next
- * attempt connected. So an UNAVAILABLE answer to this call is tried again twice, after the
- * channel's reconnect back-off (kept short in clientConfig); an unreachable server costs 0.7 s more.
- */
+/** The first call of a connection: the server's version, which also says it is Milvus. */
 async function probeVersion(client: MilvusClient, address: string, tls: boolean): Promise<string> {
   let response;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      response = await client.getVersion();
-      break;
-    } catch (error) {
-      const failure = fromThrown(error, 'GetVersion');
-      // A refused or unresolvable address names its error and fails soon; "Last error: null" is
-      // the channel giving up on a listening server, which the next attempts get through.
-      const waits = /Last error: null/.test(failure.reason) ? PROBE_WAITS_NO_ERROR_MS : PROBE_WAITS_MS;
-      const wait = waits[attempt];
-      if (failure.code !== 'UNAVAILABLE' || wait === undefined) throw classify(failure, address, tls);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+  try {
+    response = await client.getVersion();
+  } catch (error) {
+    throw classify(fromThrown(error, 'GetVersion'), address, tls);
   }
   // The SDK's type omits the status GetVersion carries.
   checkResponse(response as { status?: StatusShape }, 'GetVersion');

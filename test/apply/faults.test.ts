@@ -106,7 +106,7 @@ describe('apply under injected failures', () => {
     for (let k = 1; k <= n; k++) {
       const emu = await seeded();
       emu.faults.failNth(k, { status: INJECTED }, { method: WRITE_METHODS });
-      const run = await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 1 });
+      const run = await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 1, noLock: true });
       const r = run.result;
       expect(run.exitCode, `k=${k}`).toBe(6);
       expect(r.status).toBe('failed');
@@ -128,7 +128,7 @@ describe('apply under injected failures', () => {
     for (const k of [2, 5, 9]) {
       const emu = await seeded();
       emu.faults.failNth(k, { status: INJECTED }, { method: WRITE_METHODS });
-      const r = (await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 4 })).result;
+      const r = (await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 4, noLock: true })).result;
       expect(r.status).toBe('failed');
       const ids = [...r.done, ...r.failed, ...r.notAttempted].map((s) => s.id);
       expect(ids.sort()).toEqual([...allSteps].sort());
@@ -142,10 +142,21 @@ describe('apply under injected failures', () => {
     for (const k of [1, 6, 12]) {
       const emu = await seeded();
       emu.faults.dropConnection({ method: WRITE_METHODS, nth: k });
-      const r = (await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 2 })).result;
+      const r = (await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 2, noLock: true })).result;
       expect(r.status, `k=${k}`).toBe('applied');
       expect(r.retries).toBeGreaterThanOrEqual(1);
       expect(r.verification?.ok).toBe(true);
+    }
+  });
+
+  it('takes the apply lock through a dropped connection (the step-k tests above run without it)', async () => {
+    for (const nth of [1, 2]) {
+      const emu = await seeded();
+      // The lock's own calls: CreateCredential of the lock user first, then its DeleteCredential at the end.
+      emu.faults.dropConnection({ method: /^(CreateCredential|DeleteCredential)$/, nth });
+      const r = (await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 2 })).result;
+      expect(r.status, `nth=${nth}`).toBe('applied');
+      expect(emu.engine.snapshot().users.map((u) => u.name).filter((n) => n.startsWith('rbac_lock_'))).toEqual([]);
     }
   });
 
@@ -154,7 +165,7 @@ describe('apply under injected failures', () => {
     for (const k of [1, 7, allSteps.length]) {
       const emu = await seeded();
       emu.faults.dropConnection({ method: WRITE_METHODS, nth: k });
-      const run = await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 1, retry: { attempts: 1, baseDelayMs: 0 } });
+      const run = await apply(emu, { source: { policyFiles: [policy] }, env: ENV, parallelism: 1, retry: { attempts: 1, baseDelayMs: 0 }, noLock: true });
       expect(run.result.status).toBe('failed');
       expect(run.result.failed[0]?.id).toBe(allSteps[k - 1]);
       expect(run.result.failed[0]?.error.kind).toBe('transient');

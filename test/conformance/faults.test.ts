@@ -82,6 +82,9 @@ describe.skipIf(ON_REAL)('injected faults (emulator only)', () => {
     const root = await t.client();
     faults.dropConnection({ method: 'CreateCredential' });
     await expectGrpcError(root.createUser({ username: t.name('drop'), password: 'secret_pw1' }), 14, '');
+    // The call fails as its stream closes; the channel learns that its connection is gone a moment
+    // later (the session's own close event). A call sent in between meets the dead connection too.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await root.listUsers()).usernames).not.toContain(t.name('drop'));
     expectOk(await root.createUser({ username: t.name('drop'), password: 'secret_pw1' }));
   });

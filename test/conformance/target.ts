@@ -64,7 +64,7 @@ export async function openTarget(options: EmulatorOptions = {}): Promise<Target>
   const prefix = `cf${randomBytes(3).toString('hex')}_`;
 
   const make = (config: { token?: string; username?: string; password?: string; database?: string }): MilvusClient => {
-    const client = new MilvusClient({ address, maxRetries: 0, timeout: 15_000, logLevel: 'error', ...config });
+    const client = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address, maxRetries: 0, timeout: 15_000, logLevel: 'error', ...config });
     clients.push(client);
     return client;
   };

@@ -62,7 +62,7 @@ function options(extra: Partial<RunDriftOptions> = {}): RunDriftOptions {
 }
 
 async function driftByHand(): Promise<void> {
-  const client = new MilvusClient({ address: emulator.address, token: 'root:Milvus', logLevel: 'error', maxRetries: 0 });
+  const client = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address: emulator.address, token: 'root:Milvus', logLevel: 'error', maxRetries: 0 });
   try {
     const granted = await client.grantPrivilege({ roleName: 'reader', object: RbacObjects.Collection, objectName: 'books', privilegeName: 'Delete' });
     expect(granted.error_code).toBe('Success');

@@ -77,7 +77,7 @@ export async function startPlanFixture(profile: VersionProfile, seed?: RbacState
   const dir = await mkdtemp(join(tmpdir(), 'rbac-plan-'));
   const clients: MilvusClient[] = [];
   const rawFor = (database: string): MilvusClient => {
-    const client = new MilvusClient({ address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 3_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
+    const client = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address: emulator.address, token: ROOT_TOKEN, database, logLevel: 'error', maxRetries: 10, retryDelay: 100, timeout: 3_000, __SKIP_CONNECT__: true, telemetry: { enabled: false } });
     clients.push(client);
     return retryingStuckCalls(client);
   };

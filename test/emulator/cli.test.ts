@@ -59,7 +59,7 @@ describe('rbac emulator (in process)', () => {
     expect(output.out()).toContain('test double, not Milvus');
     expect(output.out()).toContain('v2.4.');
 
-    const alice = new MilvusClient({ address: address as string, username: 'alice', password: 'alice_pw1', maxRetries: 0 });
+    const alice = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address: address as string, username: 'alice', password: 'alice_pw1', maxRetries: 0 });
     await alice.connectPromise;
     const grants = await alice.listGrants({ roleName: 'reader', db_name: 'default' });
     expect(grants.entities.map((e) => [e.object_name, e.grantor.privilege.name])).toEqual([['books', 'Search']]);
@@ -67,7 +67,7 @@ describe('rbac emulator (in process)', () => {
 
     process.emit('SIGTERM', 'SIGTERM');
     await vi.waitFor(() => expect(output.out()).toContain('stopping the emulator'));
-    const late = new MilvusClient({ address: address as string, token: 'root:Milvus', maxRetries: 0, timeout: 2000 });
+    const late = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address: address as string, token: 'root:Milvus', maxRetries: 0, timeout: 2000 });
     late.connectPromise?.catch(() => undefined);
     await expect(late.getVersion()).rejects.toBeDefined();
     await late.closeConnection();
@@ -78,7 +78,7 @@ describe('rbac emulator (in process)', () => {
     await run(['--port', '0', '--milvus-version', '2.6.19']);
     const address = /listening on (\S+)/.exec(output.out())?.[1];
     expect(output.out()).toContain('behaves as Milvus v2.6.19');
-    const root = new MilvusClient({ address: address as string, token: 'root:Milvus', maxRetries: 0 });
+    const root = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address: address as string, token: 'root:Milvus', maxRetries: 0 });
     expect((await root.getVersion()).version).toBe('v2.6.19');
     await root.createRole({ roleName: 'r' });
     // AddCollectionField (2.6.0) is a privilege here; AlterRole (2.6.19) answers.

@@ -23,7 +23,7 @@ const PASSWORD = 'probe_pw_123';
 
 const clients: MilvusClient[] = [];
 function client(config: { token?: string; username?: string; password?: string; database?: string }): MilvusClient {
-  const c = new MilvusClient({ address, maxRetries: 0, timeout: 15_000, logLevel: 'error', ...config });
+  const c = new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address, maxRetries: 0, timeout: 15_000, logLevel: 'error', ...config });
   clients.push(c);
   return c;
 }

@@ -35,5 +35,5 @@ export async function startFixture(options: EmulatorOptions = {}, flags: Connect
 
 /** A bare SDK client, for setting up state the way another tool or person would. */
 export function rawClient(address: string, token = ROOT_TOKEN, database = 'default'): MilvusClient {
-  return new MilvusClient({ address, token, database, logLevel: 'error', __SKIP_CONNECT__: true, telemetry: { enabled: false } });
+  return new MilvusClient({ channelOptions: { 'grpc.use_local_subchannel_pool': 1 }, address, token, database, logLevel: 'error', __SKIP_CONNECT__: true, telemetry: { enabled: false } });
 }
