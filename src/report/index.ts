@@ -3,6 +3,7 @@ import { paletteFor } from './colour.js';
 import type { RenderablePlan } from './plan-changes.js';
 import { renderPlanJson } from './plan-json.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
+import type { MarkdownOptions } from './plan-markdown.js';
 import { renderPlanText } from './plan-text.js';
 
 export { paletteFor, shouldUseColour, ANSI_PALETTE, NO_PALETTE } from './colour.js';
@@ -11,18 +12,19 @@ export { groupChanges, summarise, summaryLine, describeGrant, describeGrantTarge
 export type { ChangeSummary, ObjectChange, RenderablePlan, RenderableStep } from './plan-changes.js';
 export { planToJson, renderPlanJson } from './plan-json.js';
 export type { PlanJson } from './plan-json.js';
-export { renderPlanMarkdown } from './plan-markdown.js';
+export { DEFAULT_MARKDOWN_BUDGET, renderPlanMarkdown } from './plan-markdown.js';
+export type { MarkdownOptions } from './plan-markdown.js';
 export { renderPlanText } from './plan-text.js';
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-export function renderPlan(plan: RenderablePlan, format: PlanFormat, options: { readonly colour?: boolean } = {}): string {
+export function renderPlan(plan: RenderablePlan, format: PlanFormat, options: { readonly colour?: boolean; readonly markdown?: MarkdownOptions } = {}): string {
   switch (format) {
     case 'json':
       return renderPlanJson(plan);
     case 'markdown':
-      return renderPlanMarkdown(plan);
+      return renderPlanMarkdown(plan, options.markdown);
     case 'text':
       return renderPlanText(plan, { palette: paletteFor(options.colour ?? false) });
   }

@@ -29,8 +29,11 @@ export type Sign = '+' | '-' | '~';
 export interface ChangeLine {
   readonly sign: Sign;
   readonly text: string;
-  readonly stepId: string;
+  /** The steps the line stands for: one, or a role's grants gathered into one line. */
+  readonly stepIds: readonly string[];
   readonly affectsOperator: boolean;
+  /** For gathered grants: the names listed, so a renderer with little room can shorten the list. */
+  readonly names?: { readonly prefix: string; readonly list: readonly string[] };
 }
 
 export interface ObjectChange {
@@ -78,7 +81,13 @@ interface Target {
   readonly lifecycle?: 'create' | 'delete';
   readonly note?: string;
   readonly line?: { readonly sign: Sign; readonly text: string };
+  /** A grant or revoke: gathered with the role's others into lines (gatherGrants). */
+  readonly grant?: { readonly sign: Sign; readonly grant: Grant };
 }
+
+/** Names as people sort them: c2 before c10. */
+const NATURAL = new Intl.Collator('en', { numeric: true });
+export const naturalCompare = (a: string, b: string): number => NATURAL.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 
 function targetOf(op: Operation): Target {
   switch (op.kind) {
@@ -99,9 +108,9 @@ function targetOf(op: Operation): Target {
     case 'setUserDescription':
       return { kind: 'user', name: op.user, line: { sign: '~', text: `description ${JSON.stringify(op.description)}` } };
     case 'grant':
-      return { kind: 'role', name: op.role, line: { sign: '+', text: describeGrant(op.grant) } };
+      return { kind: 'role', name: op.role, grant: { sign: '+', grant: op.grant } };
     case 'revoke':
-      return { kind: 'role', name: op.role, line: { sign: '-', text: describeGrant(op.grant) } };
+      return { kind: 'role', name: op.role, grant: { sign: '-', grant: op.grant } };
     case 'createUser':
       return { kind: 'user', name: op.user, lifecycle: 'create', note: `password from ${describePasswordSource(op.password)}` };
     case 'dropUser':
@@ -121,11 +130,16 @@ interface Building {
   action: ChangeAction;
   note: string;
   lines: ChangeLine[];
+  grants: { sign: Sign; grant: Grant; stepId: string; affectsOperator: boolean }[];
   stepIds: string[];
   affectsOperator: boolean;
 }
 
-/** Groups steps by object: privilege groups, then roles, then users, each by name. */
+/**
+ * Groups steps by object: privilege groups, then roles, then users, each by name in natural
+ * order. A role's grants (and its revokes) are gathered into one line per privilege set and
+ * database: 5 privileges on 250 collections is one line, not 1,250.
+ */
 export function groupChanges(steps: readonly RenderableStep[]): ObjectChange[] {
   const objects = new Map<string, Building>();
   for (const step of steps) {
@@ -133,7 +147,7 @@ export function groupChanges(steps: readonly RenderableStep[]): ObjectChange[] {
     const key = `${t.kind}\u0000${t.name}`;
     let o = objects.get(key);
     if (!o) {
-      o = { kind: t.kind, name: t.name, action: 'update', note: '', lines: [], stepIds: [], affectsOperator: false };
+      o = { kind: t.kind, name: t.name, action: 'update', note: '', lines: [], grants: [], stepIds: [], affectsOperator: false };
       objects.set(key, o);
     }
     const affects = step.affectsOperator === true;
@@ -141,10 +155,70 @@ export function groupChanges(steps: readonly RenderableStep[]): ObjectChange[] {
     o.affectsOperator ||= affects;
     if (t.lifecycle) o.action = t.lifecycle;
     if (t.note) o.note = t.note;
-    if (t.line) o.lines.push({ ...t.line, stepId: step.id, affectsOperator: affects });
+    if (t.line) o.lines.push({ ...t.line, stepIds: [step.id], affectsOperator: affects });
+    if (t.grant) o.grants.push({ ...t.grant, stepId: step.id, affectsOperator: affects });
   }
-  const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...objects.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || byCodeUnit(a.name, b.name));
+  return [...objects.values()]
+    .map(({ grants, ...o }) => ({ ...o, lines: [...gatherGrants(grants), ...o.lines] }))
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || naturalCompare(a.name, b.name));
+}
+
+/** Where a grant applies, split into a shared place and a name, so collections of one database gather. */
+function placeOf(g: Grant): { readonly place: string; readonly name: string | null } {
+  if (g.objectType === 'Collection' && g.objectName !== '*' && g.dbName !== '*') return { place: `collections of database ${g.dbName}`, name: g.objectName };
+  return { place: describeGrantTarget(g), name: null };
+}
+
+/**
+ * Grants of one sign: privileges gathered per place (a collection, a database…), then places
+ * with the same privileges gathered per database; additions first, as the plan runs them.
+ */
+function gatherGrants(grants: readonly { sign: Sign; grant: Grant; stepId: string; affectsOperator: boolean }[]): ChangeLine[] {
+  const lines: ChangeLine[] = [];
+  for (const sign of ['+', '-'] as const) {
+    const byPlace = new Map<string, { place: string; name: string | null; g: Grant; privileges: Set<string>; stepIds: string[]; affects: boolean }>();
+    for (const entry of grants) {
+      if (entry.sign !== sign) continue;
+      const { place, name } = placeOf(entry.grant);
+      const key = `${place}\u0000${name ?? ''}\u0000${entry.grant.objectType}`;
+      let at = byPlace.get(key);
+      if (!at) {
+        at = { place, name, g: entry.grant, privileges: new Set(), stepIds: [], affects: false };
+        byPlace.set(key, at);
+      }
+      at.privileges.add(entry.grant.privilege);
+      at.stepIds.push(entry.stepId);
+      at.affects ||= entry.affectsOperator;
+    }
+    const gathered = new Map<string, { privileges: string; place: string; single: Grant; names: string[]; stepIds: string[]; affects: boolean }>();
+    for (const at of byPlace.values()) {
+      const privileges = [...at.privileges].sort(naturalCompare).join(', ');
+      const key = at.name === null ? `${privileges}\u0000${at.place}\u0000single` : `${privileges}\u0000${at.place}`;
+      let line = gathered.get(key);
+      if (!line) {
+        line = { privileges, place: at.place, single: at.g, names: [], stepIds: [], affects: false };
+        gathered.set(key, line);
+      }
+      if (at.name !== null) line.names.push(at.name);
+      line.stepIds.push(...at.stepIds);
+      line.affects ||= at.affects;
+    }
+    // The sign says whether it is added or taken away, as for every other line.
+    const verb = 'grant';
+    const out: ChangeLine[] = [];
+    for (const line of gathered.values()) {
+      const names = [...line.names].sort(naturalCompare);
+      const base = { sign, stepIds: line.stepIds, affectsOperator: line.affects };
+      if (names.length <= 1) {
+        out.push({ ...base, text: `${verb} ${line.privileges} on ${describeGrantTarget(line.single)}` });
+      } else {
+        const prefix = `${verb} ${line.privileges} on ${names.length} ${line.place}: `;
+        out.push({ ...base, text: `${prefix}${names.join(', ')}`, names: { prefix, list: names } });
+      }
+    }
+    lines.push(...out.sort((a, b) => naturalCompare(a.text, b.text)));
+  }
+  return lines;
 }
 
 export function summarise(changes: readonly ObjectChange[]): ChangeSummary {

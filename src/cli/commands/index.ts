@@ -6,6 +6,7 @@ import { register as registerExport } from './export.js';
 import { register as registerExplain } from './explain.js';
 import { register as registerLint } from './lint.js';
 import { register as registerPlan } from './plan.js';
+import { register as registerShow } from './show.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerWhoCan } from './who-can.js';
 
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerLint(program);
   registerPlan(program);
+  registerShow(program);
   registerApply(program);
   registerDrift(program);
   registerExport(program);
