@@ -4,8 +4,9 @@ import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection-se
 
 /** Option parsers and the option sets several commands share; flags only, no behaviour. */
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** A repeatable option's values; no default is given to commander, so help does not print `(default: [])`. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function positiveInteger(value: string): number {
@@ -21,7 +22,7 @@ export function wholeNumber(value: string): number {
 }
 
 /** The connection flags commander hands over (options.ts registers them). */
-export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'timeoutMs'>;
+export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'timeoutMs' | 'debug'>;
 
 /** Secrets are named by environment variable or file, never given on the command line. */
 export function addConnectionOptions(command: Command): Command {
@@ -34,7 +35,8 @@ export function addConnectionOptions(command: Command): Command {
     .option('--password-file <path>', 'file holding the password')
     .option('--tls', 'use TLS')
     .option('--ca-file <path>', 'CA certificate for TLS')
-    .option('--timeout-ms <ms>', 'per-call deadline in milliseconds', positiveInteger);
+    .option('--timeout-ms <ms>', 'per-call deadline in milliseconds', positiveInteger)
+    .option('-v, --debug', 'log each call to Milvus on stderr: method, what it is about, duration, outcome (never a secret)');
 }
 
 export function connectionFlags(flags: ConnectionFlagValues): ConnectionFlags {
@@ -48,6 +50,7 @@ export function connectionFlags(flags: ConnectionFlagValues): ConnectionFlags {
     ...(flags.tls ? { tls: true } : {}),
     ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+    ...(flags.debug ? { debug: true } : {}),
   };
 }
 

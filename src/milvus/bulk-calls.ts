@@ -4,6 +4,8 @@ import { METADATA, OperatePrivilegeType, OperateUserRoleType } from '@zilliz/mil
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { Grant } from '../model/types.js';
 import type { StatusShape } from './errors.js';
+import { loggedCall } from './call-log.js';
+import type { CallLog } from './call-log.js';
 
 /**
  * The calls an apply makes by the thousand (grants, revokes, role bindings) go out on a channel
@@ -58,13 +60,14 @@ export async function callOnPool(client: MilvusClient, name: string, request: ob
  * @param authorization what the SDK sends as `authorization` (its `getAuthString`), '' for none
  * @param timeoutMs per-call deadline
  */
-export function bulkCalls(client: MilvusClient, authorization: string, timeoutMs: number): BulkCalls {
+export function bulkCalls(client: MilvusClient, authorization: string, timeoutMs: number, callLog?: CallLog): BulkCalls {
   const template = new Metadata();
   if (authorization) template.set(METADATA.AUTH, authorization);
   // Requests name their database themselves; this only keeps the server from guessing.
   template.set(METADATA.DATABASE, 'default');
 
-  const call = (name: string, request: object): Promise<StatusShape> => callOnPool(client, name, request, template.clone(), timeoutMs);
+  const send = (name: string, request: object): Promise<StatusShape> => callOnPool(client, name, request, template.clone(), timeoutMs);
+  const call = callLog ? (name: string, request: object) => loggedCall(callLog, name, request, () => send(name, request)) : send;
 
   const privilegeType = (kind: 'grant' | 'revoke'): OperatePrivilegeType => (kind === 'grant' ? OperatePrivilegeType.Grant : OperatePrivilegeType.Revoke);
   return {

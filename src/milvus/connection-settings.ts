@@ -28,6 +28,8 @@ export interface ConnectionOptions {
   readonly poolSize: number;
   /** The user the credentials belong to, when it can be known ('' otherwise). */
   readonly user: string;
+  /** `--debug`: where each call to Milvus is logged (milvus/call-log.ts). */
+  readonly callLog?: (line: string) => void;
 }
 
 /** Command-line flags; secrets are only ever given as an env var name or a file path. */
@@ -43,6 +45,8 @@ export interface ConnectionFlags {
   readonly timeoutMs?: number;
   readonly sdkRetries?: number;
   readonly poolSize?: number;
+  /** Log each call to Milvus on stderr. */
+  readonly debug?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -152,5 +156,6 @@ export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJ
     sdkRetries: flags.sdkRetries ?? 0,
     poolSize: flags.poolSize ?? DEFAULT_POOL_SIZE,
     user,
+    ...(flags.debug ? { callLog: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
   };
 }

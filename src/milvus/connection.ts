@@ -5,6 +5,7 @@ import type { FeatureSet, MilvusVersion } from '../model/versions.js';
 import { DEFAULT_DATABASE } from '../model/names.js';
 import { bulkCalls } from './bulk-calls.js';
 import type { BulkCalls } from './bulk-calls.js';
+import { withCallLog } from './call-log.js';
 import { checkLogin } from './check-login.js';
 import type { LoginOutcome } from './check-login.js';
 import { checkResponse, fromThrown, MilvusCallError } from './errors.js';
@@ -140,7 +141,8 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   if (options.tls) ignoreIpServernameWarning();
   let client: MilvusClient;
   try {
-    client = new MilvusClient(clientConfig(options));
+    const made = new MilvusClient(clientConfig(options));
+    client = options.callLog ? withCallLog(made, options.callLog) : made;
   } catch (error) {
     throw new ConnectionError(`cannot create a Milvus client for ${options.address}: ${redact(String(error))}`, 'config');
   }
@@ -158,8 +160,8 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
       versionString,
       features: featuresOf(version),
       user: options.user,
-      bulk: bulkCalls(client, authorizationOf(options.credentials), options.timeoutMs),
-      checkLogin: (user, password) => checkLogin(client, user, password, options.timeoutMs),
+      bulk: bulkCalls(client, authorizationOf(options.credentials), options.timeoutMs, options.callLog),
+      checkLogin: (user, password) => checkLogin(client, user, password, options.timeoutMs, options.callLog),
       close,
     };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import type { DesiredState } from '../model/desired.js';
 import { compilePolicy } from './compile.js';
 import type { CompileOptions } from './compile.js';
@@ -94,16 +94,26 @@ function ioError(file: string, message: string, hint?: string): Diagnostic {
   return { severity: 'error', file, line: 1, column: 1, message, ...(hint ? { hint } : {}), code: 'io' };
 }
 
-/** Files named on the command line, with directories replaced by their *.yaml / *.yml files in name order. */
+/** The policy files under a directory and its sub-folders, in path order (hidden folders skipped). */
+async function policyFilesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && isPolicyFileName(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .filter((file) => !relative(dir, file).split(sep).some((part) => part.startsWith('.')))
+    .sort();
+}
+
+/** Files named on the command line, with directories replaced by the *.yaml / *.yml files under them, in path order. */
 async function listFiles(paths: readonly string[], problems: Diagnostic[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
     try {
       const info = await stat(path);
       if (info.isDirectory()) {
-        const entries = (await readdir(path)).filter(isPolicyFileName).sort();
-        if (entries.length === 0) problems.push(ioError(path, 'the directory holds no .yaml or .yml policy files'));
-        for (const name of entries) files.push(join(path, name));
+        const entries = await policyFilesUnder(path);
+        if (entries.length === 0) problems.push(ioError(path, 'the directory and its sub-folders hold no .yaml or .yml policy files'));
+        files.push(...entries);
       } else files.push(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

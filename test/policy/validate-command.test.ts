@@ -74,8 +74,10 @@ describe('rbac validate', () => {
     });
   });
 
-  it('checks against --target-version', async () => {
-    const result = await run('-f', `${examples}privilege-groups.yaml`, '--target-version', '2.4.15', '--format', 'json');
+  it('checks against --milvus-version (the name every command uses; --target-version still works)', async () => {
+    const old = await run('-f', `${examples}privilege-groups.yaml`, '--target-version', '2.4.15', '--format', 'json');
+    const result = await run('-f', `${examples}privilege-groups.yaml`, '--milvus-version', '2.4.15', '--format', 'json');
+    expect(old).toEqual(result);
     expect(result.code).toBe(1);
     const body = JSON.parse(result.stdout) as { diagnostics: { code: string }[] };
     expect(new Set(body.diagnostics.map((d) => d.code))).toEqual(new Set(['version-feature', 'target-too-old']));

@@ -4,7 +4,7 @@ import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limit
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
-  readonly file: string[];
+  readonly file?: string[];
   readonly autoApprove?: boolean;
   readonly parallelism?: number;
   readonly retries?: number;
@@ -30,15 +30,15 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-/** `rbac apply`: make Milvus match the policy (or a saved plan). Exit 0 applied or nothing to do, 1 otherwise. */
+/** `rbac apply`: make Milvus match the policy (or a saved plan). Exit codes: docs/exit-codes.md. */
 export function register(program: Command): void {
   const command = program
     .command('apply')
     .description(
-      'Change Milvus to match the policy (-f) or execute a saved plan (rbac plan --out). Shows the plan and asks before changing anything unless --auto-approve. Exit 0 when applied and verified (or nothing to do), 1 otherwise.',
+      'Change Milvus to match the policy (-f) or execute a saved plan (rbac plan --out). Shows the plan and asks before changing anything unless --auto-approve. Exit 0 when applied and verified (or nothing to do); 1 invalid input, 3 Milvus unreachable, 4 credentials, 5 refused, 6 a step failed.',
     )
     .argument('[plan-file]', 'a plan saved by "rbac plan --out": applied only if the live state is unchanged since')
-    .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
+    .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .option('--auto-approve', 'apply without asking (pipelines); without it apply asks on a terminal and refuses elsewhere')
     .option('--parallelism <n>', 'steps run at once within a phase (default 64)', positiveInteger)
     .option('--retries <n>', 'retries of a step failing with a transient error (unavailable, deadline exceeded), default 3', wholeNumber)
@@ -51,7 +51,8 @@ export function register(program: Command): void {
     .option('--no-lock', 'do not take the server-side apply lock (a user named rbac_lock_…); only when no other apply can run')
     .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'));
   addConnectionOptions(addLimitOptions(command)).action(async (planFile: string | undefined, flags: ApplyFlags) => {
-      if (planFile === undefined && flags.file.length === 0) {
+      const files = flags.file ?? [];
+      if (planFile === undefined && files.length === 0) {
         process.stderr.write('Error: give a policy (-f policy.yaml), a saved plan file, or both (the plan is then applied only if the policy still gives it)\n');
         process.exitCode = 1;
         return;
@@ -72,7 +73,7 @@ export function register(program: Command): void {
       const result = await runApply({
         signal: interrupt.signal,
         connection,
-        source: planFile !== undefined ? { planFile, ...(flags.file.length > 0 ? { policyFiles: flags.file } : {}) } : { policyFiles: flags.file },
+        source: planFile !== undefined ? { planFile, ...(files.length > 0 ? { policyFiles: files } : {}) } : { policyFiles: files },
         ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
         limits: limitsFrom(flags),
         colour: flags.format === 'text' && shouldUseColour(process.stdout),

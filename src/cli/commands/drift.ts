@@ -4,18 +4,18 @@ import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limit
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface DriftFlags extends ConnectionFlagValues, LimitFlagValues {
-  readonly file: string[];
+  readonly file?: string[];
   readonly format: 'text' | 'json' | 'markdown';
   readonly prometheusTextfile?: string;
   readonly watch?: number;
 }
 
-/** `rbac drift`: compare live Milvus with the policy, change nothing. Exit 0 in sync, 2 drift, 1 error. */
+/** `rbac drift`: compare live Milvus with the policy, change nothing. Exit 0 in sync, 2 drift, else a failure's code (docs/exit-codes.md). */
 export function register(program: Command): void {
   const command = program
     .command('drift')
-    .description('Compare a live Milvus with the policy and report any difference; changes nothing. Exit 0 in sync, 2 drift, 1 error.')
-    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
+    .description('Compare a live Milvus with the policy and report any difference; changes nothing. Exit 0 in sync, 2 drift; 1 invalid policy, 3 Milvus unreachable, 4 credentials.')
+    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
     .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger);
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     const { runDrift } = await import('../../drift/run.js');
     const { shouldUseColour } = await import('../../report/colour.js');
     const options = {
-      files: flags.file,
+      files: (flags.file ?? []),
       connection,
       format: flags.format,
       limits: limitsFrom(flags),

@@ -21,13 +21,16 @@ function integer(min: number, max: number): (value: string) => number {
 }
 
 /** `rbac emulator`: runs the in-memory Milvus RBAC emulator until SIGINT / SIGTERM. */
+/** Next to Milvus's 19530, never on it: a real Milvus on the same machine keeps its port. */
+const EMULATOR_DEFAULT_PORT = 19531;
+
 export function register(program: Command): void {
   program
     .command('emulator')
     .description(
       "Run an in-memory stand-in for Milvus's RBAC API (a test double, NOT Milvus) for tests and CI. Stops on Ctrl-C / SIGTERM.",
     )
-    .option('--port <port>', 'port to listen on (0 = any free port)', integer(0, 65535), 19530)
+    .option('--port <port>', 'port to listen on (0 = any free port); not Milvus\'s own 19530, so a real server on this machine is never shadowed', integer(0, 65535), EMULATOR_DEFAULT_PORT)
     .option('--host <host>', 'address to listen on; keep loopback unless you mean to expose it', '127.0.0.1')
     .option('--milvus-version <version>', 'Milvus version to behave as: 2.3, 2.4, 2.5, 2.6 (2.6.22), 3.0 (3.0.0) or a full version such as 2.6.19', '2.5')
     .option('--max-users <n>', 'proxy.maxUserNum: most users, root included', integer(1, 1_000_000), 100)

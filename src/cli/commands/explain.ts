@@ -6,7 +6,7 @@ import type { ConnectionFlagValues } from '../options.js';
 
 /** Flags shared by commands that read either a policy (-f) or a live Milvus (--live). */
 export interface SourceFlags extends ConnectionFlagValues {
-  readonly file: string[];
+  readonly file?: string[];
   readonly live?: boolean;
   readonly milvusVersion?: string;
   readonly format: 'text' | 'json';
@@ -14,7 +14,7 @@ export interface SourceFlags extends ConnectionFlagValues {
 
 export function addSourceOptions(command: Command): Command {
   return command
-    .option('-f, --file <path>', 'policy file or directory (repeat to merge several)', collect, [])
+    .option('-f, --file <path>', 'policy file or directory (repeat to merge several)', collect)
     .option('--live', 'read the state from a live Milvus instead of a policy')
     .option('--milvus-version <version>', 'with -f: apply the rules of this Milvus version (default: newest known)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -31,7 +31,7 @@ export function addSourceOptions(command: Command): Command {
 /** Loads the state named by the flags; prints problems and returns null (exit code set) on failure. */
 export async function loadSource(flags: SourceFlags): Promise<ExplainSource | null> {
   const { sourceFromLive, sourceFromPolicy } = await import('../../explain/source.js');
-  if (flags.live && flags.file.length > 0) return fail('give either -f <policy> or --live, not both');
+  if (flags.live && (flags.file ?? []).length > 0) return fail('give either -f <policy> or --live, not both');
   if (flags.live) {
     if (flags.milvusVersion) return fail('--milvus-version only applies to -f: with --live the server says its version');
     try {
@@ -41,11 +41,11 @@ export async function loadSource(flags: SourceFlags): Promise<ExplainSource | nu
       return fail(describeConnectionFailure(error, flags.address ?? process.env.MILVUS_ADDRESS ?? ''));
     }
   }
-  if (flags.file.length === 0) return fail('no state to read: pass -f <policy.yaml> or --live');
+  if ((flags.file ?? []).length === 0) return fail('no state to read: pass -f <policy.yaml> or --live');
   const { formatDiagnostic } = await import('../../policy/index.js');
   let result;
   try {
-    result = await sourceFromPolicy(flags.file, flags.milvusVersion);
+    result = await sourceFromPolicy((flags.file ?? []), flags.milvusVersion);
   } catch (error) {
     return fail((error as Error).message);
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerApply } from './apply.js';
+import { register as registerCompletion } from './completion.js';
 import { register as registerDrift } from './drift.js';
 import { register as registerEmulator } from './emulator.js';
 import { register as registerExport } from './export.js';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerWhoCan(program);
   registerEmulator(program);
+  registerCompletion(program);
 }

@@ -4,7 +4,7 @@ import { collect } from '../options.js';
 
 
 interface LintFlags {
-  readonly file: string[];
+  readonly file?: string[];
   readonly strict?: boolean;
   readonly format: 'text' | 'json';
   readonly milvusVersion?: string;
@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description(
       'Warn about broad grants, roles without users, users without roles, redundant grants and grants with no effect. Exit 0 (1 with --strict when there are findings; 1 when the policy is invalid).',
     )
-    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
+    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .option('--strict', 'exit 1 when there is any finding')
     .option('--milvus-version <version>', 'judge grants by the rules of this Milvus version (default: newest known)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -32,7 +32,7 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const result = await loadPolicy(flags.file, flags.milvusVersion ? { targetVersion: flags.milvusVersion } : {});
+      const result = await loadPolicy((flags.file ?? []), flags.milvusVersion ? { targetVersion: flags.milvusVersion } : {});
       if (!result.ok) {
         for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
         process.stderr.write('rbac: the policy is invalid; fix the errors before linting\n');

@@ -4,28 +4,29 @@ import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limit
 import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
 
 interface PlanFlags extends ConnectionFlagValues, LimitFlagValues {
-  readonly file: string[];
+  readonly file?: string[];
   readonly out?: string;
   readonly format: 'text' | 'json' | 'markdown';
   readonly detailedExitcode?: boolean;
 }
 
-/** `rbac plan`: what apply would change. Exit 0 success (no changes, or changes without --detailed-exitcode), 1 error, 2 changes. */
+/** `rbac plan`: what apply would change. Exit 0 success (no changes, or changes without --detailed-exitcode), 2 changes, else a failure's code (docs/exit-codes.md). */
 export function register(program: Command): void {
   const command = program
     .command('plan')
     .description('Compare the policy with a live Milvus and show the changes apply would make. Nothing is changed.')
-    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
+    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .option('--out <path>', 'save the plan as JSON, for "rbac apply <path>" (never holds a password)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--detailed-exitcode', 'exit 0 when there are no changes, 1 on error, 2 when there are changes');
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are changes (failures: 1 invalid policy, 3 Milvus unreachable, 4 credentials)')
+    .addHelpText('after', '\nExamples:\n  rbac plan -f policy/ --detailed-exitcode\n  rbac plan -f policy/ --out plan.json && rbac show plan.json --format markdown\n');
   addConnectionOptions(addLimitOptions(command)).action(async (flags: PlanFlags) => {
       const connection = await connectionOrExit(flags);
       if (!connection) return;
       const { runPlan } = await import('../../pipeline/run-plan.js');
       const { shouldUseColour } = await import('../../report/colour.js');
       const result = await runPlan({
-        files: flags.file,
+        files: (flags.file ?? []),
         connection,
         format: flags.format,
         ...(flags.out !== undefined ? { out: flags.out } : {}),

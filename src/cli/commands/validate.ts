@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { collect } from '../options.js';
 
 interface ValidateFlags {
-  readonly file: string[];
+  readonly file?: string[];
   readonly format: 'text' | 'json';
+  readonly milvusVersion?: string;
+  /** The former name of --milvus-version, still accepted. */
   readonly targetVersion?: string;
   readonly lint: boolean;
 }
@@ -14,13 +16,17 @@ export function register(program: Command): void {
   program
     .command('validate')
     .description('Check a policy (syntax, schema, Milvus rules) without contacting Milvus; lint findings are shown as warnings. Exit 0 when valid, 1 when not.')
-    .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect, [])
+    .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--target-version <version>', 'check features against this Milvus version instead of target.minVersion')
+    .option('--milvus-version <version>', 'check features against this Milvus version instead of target.minVersion')
+    .addOption(new Option('--target-version <version>').hideHelp())
+    .addHelpText('after', '\nExamples:\n  rbac validate -f policy/\n  rbac validate -f policy.yaml --milvus-version 2.6.19 --format json\n')
     .option('--no-lint', 'leave out the lint warnings (see rbac lint)')
-    .action(async (flags: ValidateFlags) => {
+    .action(async (given: ValidateFlags) => {
+      const version = given.milvusVersion ?? given.targetVersion;
+      const flags = { ...given, ...(version !== undefined ? { targetVersion: version } : {}) };
       const { formatDiagnostic, loadPolicy, summarisePolicy } = await import('../../policy/index.js');
-      const result = await loadPolicy(flags.file, flags.targetVersion ? { targetVersion: flags.targetVersion } : {});
+      const result = await loadPolicy((flags.file ?? []), flags.targetVersion ? { targetVersion: flags.targetVersion } : {});
       if (!result.ok) {
         if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ valid: false, diagnostics: result.diagnostics }, null, 2)}\n`);
         else {
