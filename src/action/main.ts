@@ -36,7 +36,8 @@ export async function upsertPlanComment(argv: readonly string[], env: NodeJS.Pro
   const failure = values.failure !== undefined ? readFileSync(values.failure, 'utf8') : undefined;
   let reviewed;
   if (planMarkdown !== null && values['plan-file'] !== undefined && values.artifact !== undefined) {
-    const digest = (JSON.parse(readFileSync(values['plan-file'], 'utf8')) as { digest?: string }).digest ?? '';
+    // The plan file says `sha256:<hex>`; the comment keeps the hex, which --expect-digest takes as it is.
+    const digest = ((JSON.parse(readFileSync(values['plan-file'], 'utf8')) as { digest?: string }).digest ?? '').replace(/^sha256:/, '');
     reviewed = { runId: env.GITHUB_RUN_ID ?? '0', artifact: values.artifact, digest };
   }
   const runUrl = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.repository}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`;

@@ -1,3 +1,4 @@
+import { JSON_FORMAT_VERSION } from '../report/format-version.js';
 import type { DesiredState } from '../model/desired.js';
 import type { PrivilegeGroupState, RbacState, RoleState, UserState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
@@ -112,5 +113,5 @@ export function driftSummaryLine(report: DriftReport): string {
 }
 
 export function renderDriftJson(report: DriftReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, ...report }, null, 2)}\n`;
 }

@@ -1,3 +1,4 @@
+import { JSON_FORMAT_VERSION } from '../report/format-version.js';
 import type { AccessPath } from '../model/access.js';
 import type { Grant } from '../model/types.js';
 import type { EffectiveAccess, EffectiveEntry, IneffectiveGrant } from './effective.js';
@@ -103,6 +104,7 @@ export function renderExplainText(access: EffectiveAccess): string {
 
 export function explainJson(access: EffectiveAccess): object {
   return {
+    formatVersion: JSON_FORMAT_VERSION,
     user: access.user,
     unconditional: access.unconditional,
     roles: access.roles,

@@ -79,7 +79,8 @@ beforeAll(async () => {
     GITHUB_RUN_ID: '42',
   };
   writeFileSync(planMd, '### rbac plan: Plan: 1 to add, 0 to change, 0 to destroy.\n');
-  writeFileSync(planJson, JSON.stringify({ digest: DIGEST }));
+  // As rbac plan --out writes it.
+  writeFileSync(planJson, JSON.stringify({ digest: `sha256:${DIGEST}` }));
   writeFileSync(failure, '');
   // A long thread: the plan comment is on the second page.
   comments.set(7, Array.from({ length: 120 }, (_, i) => ({ id: i + 1, body: `comment ${i}`, user: { login: 'dev', type: 'User' } })));

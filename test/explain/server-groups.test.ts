@@ -162,7 +162,7 @@ describe('the note when the server lists differ from the catalogue', () => {
     for (const s of [same, policy]) {
       const access = explainUser(s, 'watcher');
       expect(access.notes).toBeUndefined();
-      expect(Object.keys(explainJson(access))).toEqual(['user', 'unconditional', 'roles', 'privileges', 'ineffective']);
+      expect(Object.keys(explainJson(access))).toEqual(['formatVersion', 'user', 'unconditional', 'roles', 'privileges', 'ineffective']);
       expect(renderExplainText(access)).not.toContain('Note:');
       expect(Object.keys(whoCanFor(s, { privilege: 'ListDatabases' }))).toEqual(['query', 'users', 'roles']);
     }

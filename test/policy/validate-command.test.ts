@@ -69,6 +69,7 @@ describe('rbac validate', () => {
     const result = await run('-f', '/nonexistent.yaml', '--format', 'json');
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
+      formatVersion: 1,
       valid: false,
       diagnostics: [{ severity: 'error', file: '/nonexistent.yaml', line: 1, column: 1, message: 'no such file or directory', code: 'io' }],
     });

@@ -1,13 +1,14 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { collect } from '../options.js';
+import { collect, printResult } from '../options.js';
 
 
 interface LintFlags {
   readonly file?: string[];
   readonly strict?: boolean;
-  readonly format: 'text' | 'json';
+  readonly format: 'text' | 'json' | 'sarif' | 'github';
   readonly milvusVersion?: string;
+  readonly disable?: string[];
 }
 
 /** `rbac lint`: warnings about a valid policy. Exit 0; 1 when the policy is invalid, or with --strict when there are findings. */
@@ -19,35 +20,23 @@ export function register(program: Command): void {
     )
     .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .option('--strict', 'exit 1 when there is any finding')
+    .option('--disable <rule>', 'leave out the findings of this rule (repeatable)', collect)
     .option('--milvus-version <version>', 'judge grants by the rules of this Milvus version (default: newest known)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format: text, json, sarif (code scanning) or github (pull-request annotations)').choices(['text', 'json', 'sarif', 'github']).default('text'))
+    .addHelpText(
+      'after',
+      '\nAccept one finding where it is, with a comment on its line or the line above:\n  - privileges: [ClusterAdmin]   # rbac-lint: accept broad-grant (reviewed)\n\nExamples:\n  rbac lint -f policy/ --strict\n  rbac lint -f policy/ --format sarif > rbac-lint.sarif\n  rbac lint -f policy/ --format github --disable role-without-users\n',
+    )
     .action(async (flags: LintFlags) => {
-      const { formatDiagnostic, loadPolicy } = await import('../../policy/index.js');
-      const { formatFinding, lintLocator, lintPolicy, locatedFindings } = await import('../../lint/index.js');
-      let version;
-      try {
-        version = (await import('../../explain/source.js')).rulesVersion(flags.milvusVersion);
-      } catch (error) {
-        process.stderr.write(`rbac: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const result = await loadPolicy((flags.file ?? []), flags.milvusVersion ? { targetVersion: flags.milvusVersion } : {});
-      if (!result.ok) {
-        for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-        process.stderr.write('rbac: the policy is invalid; fix the errors before linting\n');
-        process.exitCode = 1;
-        return;
-      }
-      const findings = lintPolicy(result.desired, { version });
-      const locate = lintLocator(result.locator);
-      if (flags.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ files: result.files, findings: locatedFindings(findings, locate) }, null, 2)}\n`);
-      } else {
-        for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-        for (const f of findings) process.stdout.write(`${formatFinding(f, locate)}\n`);
-        process.stdout.write(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${result.files.join(', ')}\n`);
-      }
-      process.exitCode = flags.strict && findings.length > 0 ? 1 : 0;
+      const { runLint } = await import('../../lint/run.js');
+      printResult(
+        await runLint({
+          files: flags.file ?? [],
+          format: flags.format,
+          ...(flags.milvusVersion !== undefined ? { milvusVersion: flags.milvusVersion } : {}),
+          disable: flags.disable ?? [],
+          strict: flags.strict === true,
+        }),
+      );
     });
 }

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { collect } from '../options.js';
+import { JSON_FORMAT_VERSION } from '../../report/format-version.js';
 
 interface ValidateFlags {
   readonly file?: string[];
@@ -28,7 +29,7 @@ export function register(program: Command): void {
       const { formatDiagnostic, loadPolicy, summarisePolicy } = await import('../../policy/index.js');
       const result = await loadPolicy((flags.file ?? []), flags.targetVersion ? { targetVersion: flags.targetVersion } : {});
       if (!result.ok) {
-        if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ valid: false, diagnostics: result.diagnostics }, null, 2)}\n`);
+        if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, valid: false, diagnostics: result.diagnostics }, null, 2)}\n`);
         else {
           for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
           const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -39,12 +40,14 @@ export function register(program: Command): void {
       }
       const lint = flags.lint ? await import('../../lint/index.js') : undefined;
       const parsedVersion = flags.targetVersion ? (await import('../../model/versions.js')).parseMilvusVersion(flags.targetVersion) : null;
-      const findings = lint?.lintPolicy(result.desired, parsedVersion ? { version: parsedVersion } : {}) ?? [];
       const locate = lint?.lintLocator(result.locator);
+      const { selectFindings } = await import('../../lint/suppress.js');
+      // Findings accepted inline (`# rbac-lint: accept RULE`) are left out here as in rbac lint.
+      const findings = selectFindings(lint?.lintPolicy(result.desired, parsedVersion ? { version: parsedVersion } : {}) ?? [], locate ? { locate } : {}).kept;
       const s = summarisePolicy(result.desired);
       if (flags.format === 'json') {
         const lintFindings = lint && locate ? lint.locatedFindings(findings, locate) : [];
-        const body = { valid: true, files: result.files, hash: result.hash, summary: s, diagnostics: result.diagnostics, lint: lintFindings };
+        const body = { formatVersion: JSON_FORMAT_VERSION, valid: true, files: result.files, hash: result.hash, summary: s, diagnostics: result.diagnostics, lint: lintFindings };
         process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       } else {
         for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { JSON_FORMAT_VERSION } from '../../report/format-version.js';
 import { addSourceOptions, loadSource } from './explain.js';
 import type { SourceFlags } from './explain.js';
 
@@ -35,7 +36,7 @@ export function register(program: Command): void {
     const source = await loadSource(flags);
     if (!source) return;
     const answer = whoCanInSource(source, query);
-    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : renderWhoCanText(answer));
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, ...answer }, null, 2)}\n` : renderWhoCanText(answer));
     process.exitCode = 0;
   });
 }
