@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Gauge, Registry } from 'prom-client';
 import { writeAtomically } from '../write-atomically.js';
 import type { DriftKind, DriftReport } from './report.js';
 
@@ -22,40 +23,51 @@ export interface DriftCheck {
   readonly target: string;
 }
 
-function gauge(name: string, help: string, samples: readonly { labels?: Record<string, string>; value: number }[]): string {
-  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`];
-  for (const s of samples) {
-    const labels = s.labels ? `{${Object.entries(s.labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}` : '';
-    lines.push(`${name}${labels} ${Number.isFinite(s.value) ? String(s.value) : 'NaN'}`);
+/**
+ * The drift gauges, in a registry of prom-client (the Prometheus client for Node): rendered to the
+ * textfile after one check, or kept by `rbac drift --watch` and served on /metrics.
+ */
+export class DriftMetrics {
+  readonly registry = new Registry();
+  private readonly up = this.gauge(`${PREFIX}_up`, 'Whether the last drift check could read the policy and Milvus (1) or not (0).');
+  private readonly duration = this.gauge(`${PREFIX}_check_duration_seconds`, 'How long the last drift check took.');
+  private readonly items = this.gauge(`${PREFIX}_items`, 'Objects that differ between the policy and Milvus, by kind, at the last successful check.', ['kind']);
+  private readonly steps = this.gauge(`${PREFIX}_steps`, 'Steps an apply would run to remove the drift.');
+  private readonly outside = this.gauge(`${PREFIX}_outside_members`, 'Bindings of users outside the policy to roles it owns (drift; plan unbinds them).');
+  private readonly waiting = this.gauge(`${PREFIX}_waiting_grants`, 'Grants the policy makes on collections that do not exist yet (not drift).');
+  private readonly lastSuccess = this.gauge(LAST_SUCCESS, 'When a drift check last succeeded, in seconds since the epoch.');
+
+  private gauge(name: string, help: string, extraLabels: string[] = []): Gauge {
+    return new Gauge({ name, help, labelNames: ['target', ...extraLabels], registers: [this.registry] });
   }
-  return lines.join('\n');
+
+  /** Records one check; a failed one keeps the last success time (from this process or an earlier file). */
+  record(check: DriftCheck, previousSuccess?: number): void {
+    const target = { target: check.target };
+    this.up.set(target, check.report ? 1 : 0);
+    this.duration.set(target, check.durationSeconds);
+    const report = check.report;
+    if (report) {
+      for (const k of Object.keys(KIND_LABEL) as DriftKind[]) this.items.set({ ...target, kind: KIND_LABEL[k] }, report.counts[k]);
+      this.steps.set(target, report.steps);
+      this.outside.set(target, report.outsideMembers.length);
+      this.waiting.set(target, report.waiting.length);
+      this.lastSuccess.set(target, check.finishedAt);
+    } else if (previousSuccess !== undefined) {
+      this.lastSuccess.set(target, previousSuccess);
+    }
+  }
+
+  /** The Prometheus text exposition format. */
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
 }
 
-export function renderDriftMetrics(check: DriftCheck, previousSuccess: number | undefined): string {
-  const target = { target: check.target };
-  const up = check.report ? 1 : 0;
-  const lastSuccess = check.report ? check.finishedAt : previousSuccess;
-  const blocks = [
-    gauge(`${PREFIX}_up`, 'Whether the last drift check could read the policy and Milvus (1) or not (0).', [{ labels: target, value: up }]),
-    gauge(`${PREFIX}_check_duration_seconds`, 'How long the last drift check took.', [{ labels: target, value: check.durationSeconds }]),
-  ];
-  if (check.report) {
-    const report = check.report;
-    blocks.push(
-      gauge(
-        `${PREFIX}_items`,
-        'Objects that differ between the policy and Milvus, by kind, at the last successful check.',
-        (Object.keys(KIND_LABEL) as DriftKind[]).map((k) => ({ labels: { ...target, kind: KIND_LABEL[k] }, value: report.counts[k] })),
-      ),
-      gauge(`${PREFIX}_steps`, 'Steps an apply would run to remove the drift.', [{ labels: target, value: report.steps }]),
-      gauge(`${PREFIX}_outside_members`, 'Bindings of users outside the policy to roles it owns (drift; plan unbinds them).', [{ labels: target, value: report.outsideMembers.length }]),
-      gauge(`${PREFIX}_waiting_grants`, 'Grants the policy makes on collections that do not exist yet (not drift).', [{ labels: target, value: report.waiting.length }]),
-    );
-  }
-  if (lastSuccess !== undefined) {
-    blocks.push(gauge(LAST_SUCCESS, 'When a drift check last succeeded, in seconds since the epoch.', [{ labels: target, value: lastSuccess }]));
-  }
-  return `${blocks.join('\n')}\n`;
+export async function renderDriftMetrics(check: DriftCheck, previousSuccess: number | undefined): Promise<string> {
+  const metrics = new DriftMetrics();
+  metrics.record(check, previousSuccess);
+  return metrics.exposition();
 }
 
 /** The last-success time recorded in an earlier file, if any. */
@@ -67,6 +79,6 @@ export async function previousSuccessOf(path: string): Promise<number | undefine
 }
 
 export async function writeDriftMetrics(path: string, check: DriftCheck): Promise<void> {
-  const text = renderDriftMetrics(check, await previousSuccessOf(path));
+  const text = await renderDriftMetrics(check, await previousSuccessOf(path));
   await writeAtomically(path, text, 0o644);
 }

@@ -83,6 +83,8 @@ function parseExposition(text: string): Map<string, { labels: Record<string, str
   const name = '[a-zA-Z_:][a-zA-Z0-9_:]*';
   const sample = new RegExp(`^(${name})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (\\S+)$`);
   for (const line of text.slice(0, -1).split('\n')) {
+    // The text format ignores empty lines (prom-client puts one between metric families).
+    if (line === '') continue;
     if (line.startsWith('# HELP ')) {
       expect(line).toMatch(new RegExp(`^# HELP ${name} .+$`));
       continue;

@@ -8,6 +8,7 @@ interface DriftFlags extends ConnectionFlagValues, LimitFlagValues {
   readonly format: 'text' | 'json' | 'markdown';
   readonly prometheusTextfile?: string;
   readonly watch?: number;
+  readonly metricsListen?: string;
 }
 
 /** `rbac drift`: compare live Milvus with the policy, change nothing. Exit 0 in sync, 2 drift, else a failure's code (docs/exit-codes.md). */
@@ -18,7 +19,8 @@ export function register(program: Command): void {
     .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
-    .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger);
+    .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger)
+    .option('--metrics-listen <host:port>', 'with --watch: serve the drift gauges on http://HOST:PORT/metrics for Prometheus, e.g. 127.0.0.1:9464');
   addConnectionOptions(addLimitOptions(command)).action(async (flags: DriftFlags) => {
     const connection = await connectionOrExit(flags);
     if (!connection) return;
@@ -32,13 +34,31 @@ export function register(program: Command): void {
       colour: flags.format === 'text' && shouldUseColour(process.stdout),
       ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
     };
+    if (flags.metricsListen !== undefined && flags.watch === undefined) {
+      process.stderr.write('Error: --metrics-listen needs --watch (a single check ends before anything could scrape it)\n');
+      process.exitCode = 1;
+      return;
+    }
     if (flags.watch !== undefined) {
       const { watchDrift } = await import('../../drift/watch.js');
+      const { DriftMetrics } = await import('../../drift/prometheus.js');
+      const { serveMetrics } = await import('../../drift/metrics-server.js');
+      const metrics = new DriftMetrics();
+      let server;
+      try {
+        server = flags.metricsListen !== undefined ? await serveMetrics(metrics, flags.metricsListen) : undefined;
+      } catch (error) {
+        process.stderr.write(`Error: cannot serve metrics on ${flags.metricsListen}: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (server) process.stderr.write(`Serving the drift gauges on http://${server.address}/metrics\n`);
       const stop = new AbortController();
       const abort = (): void => stop.abort();
       process.once('SIGINT', abort);
       process.once('SIGTERM', abort);
-      await watchDrift(options, flags.watch * 1000, printResult, stop.signal);
+      await watchDrift(options, flags.watch * 1000, printResult, stop.signal, metrics);
+      await server?.close();
       // Stopped on purpose: the last check's exit code says nothing about the process.
       process.exitCode = 0;
       return;
