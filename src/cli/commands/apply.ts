@@ -49,7 +49,8 @@ export function register(program: Command): void {
     .option('--lock-timeout <seconds>', 'wait this long for another apply on the same server to finish (default 0: refuse at once)', wholeNumber)
     .option('--break-lock', 'remove the apply lock a crashed apply left on the server, then take it')
     .option('--no-lock', 'do not take the server-side apply lock (a user named rbac_lock_…); only when no other apply can run')
-    .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'));
+    .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExamples:\n  rbac apply -f policy/                      # plan, show, ask, apply\n  rbac plan -f policy/ --out plan.json && rbac apply plan.json --expect-digest <digest>\n  rbac apply -f policy/ --auto-approve --no-destroy --lock-timeout 300\n');
   addConnectionOptions(addLimitOptions(command)).action(async (planFile: string | undefined, flags: ApplyFlags) => {
       const files = flags.file ?? [];
       if (planFile === undefined && files.length === 0) {

@@ -20,7 +20,8 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
     .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger)
-    .option('--metrics-listen <host:port>', 'with --watch: serve the drift gauges on http://HOST:PORT/metrics for Prometheus, e.g. 127.0.0.1:9464');
+    .option('--metrics-listen <host:port>', 'with --watch: serve the drift gauges on http://HOST:PORT/metrics for Prometheus, e.g. 127.0.0.1:9464')
+    .addHelpText('after', '\nExamples:\n  rbac drift -f policy/ --format json > drift.json\n  rbac drift -f policy/ --prometheus-textfile /var/lib/node_exporter/textfile/milvus_rbac.prom\n  rbac drift -f policy/ --watch 300 --metrics-listen 127.0.0.1:9464\n');
   addConnectionOptions(addLimitOptions(command)).action(async (flags: DriftFlags) => {
     const connection = await connectionOrExit(flags);
     if (!connection) return;

@@ -23,7 +23,8 @@ export function register(program: Command): void {
     .option('--only-group <name>', 'adopt this custom privilege group (repeatable)', collect)
     .option('-o, --out <path>', 'write the policy to this file (default: standard output)')
     .option('--force', 'replace --out when it exists')
-    .option('--schema <path-or-url>', 'add a yaml-language-server comment pointing editors at policy.schema.json');
+    .option('--schema <path-or-url>', 'add a yaml-language-server comment pointing editors at policy.schema.json')
+    .addHelpText('after', '\nExamples:\n  rbac export -o policy.yaml\n  rbac export --prefix team_ -o team.yaml && rbac plan -f team.yaml --detailed-exitcode   # 0: nothing to change\n');
   addConnectionOptions(command).action(async (flags: ExportFlags) => {
     const connection = await connectionOrExit(flags);
     if (!connection) return;
