@@ -1,6 +1,5 @@
 import type { MilvusConnection } from '../milvus/connection.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
-import type { ObjectLimits } from '../model/names.js';
 import { writePlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import { renderPlan } from '../report/index.js';
@@ -10,7 +9,7 @@ import { unavailablePasswordSources } from './password-sources.js';
 import { failureResult } from './failure.js';
 import type { Failure } from './failure.js';
 import { planAgainstLive } from './plan-against-live.js';
-import type { InvalidPolicy } from './plan-against-live.js';
+import type { InvalidPolicy, PlanSettings } from './plan-against-live.js';
 import { withConnection } from './with-connection.js';
 
 /**
@@ -18,20 +17,16 @@ import { withConnection } from './with-connection.js';
  * options, prints, and exits with `exitCode`; tests call it directly against the emulator.
  */
 
-export interface RunPlanOptions {
+/** The planning settings (limits, clock, where password sources are read) and the command's own. */
+export interface RunPlanOptions extends PlanSettings {
   readonly files: readonly string[];
   readonly connection: ConnectionOptions;
   readonly format?: PlanFormat;
   /** Where to save the plan (JSON), for `rbac apply <file>`. */
   readonly out?: string;
-  /** Exit 2 when there are changes (0 none, 1 error). */
+  /** Exit 2 when there are changes (0 none). */
   readonly detailedExitcode?: boolean;
   readonly colour?: boolean;
-  /** The server's proxy.maxUserNum / proxy.maxRoleNum when raised from Milvus's defaults. */
-  readonly limits?: Partial<ObjectLimits>;
-  readonly now?: Date;
-  /** Where password sources are checked for readability; default process.env. */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface RunPlanResult {
