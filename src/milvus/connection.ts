@@ -71,18 +71,27 @@ function authorizationOf(credentials: Credentials): string {
 }
 
 /**
- * - A channel of its own subchannels: grpc-js shares subchannels between every channel of the
- *   process to the same address. One left by a client of an earlier server on that address (a
- *   restarted server, a port the OS gave again) sits in reconnect back-off, and a fresh channel
- *   that picks it fails at once with "No connection established. Last error: null"
- *   (test/emulator/fresh-clients.test.ts reproduces it).
- * - grpc-js waits a second before reconnecting after a failed attempt, failing calls meanwhile.
+ * grpc-js waits a second before reconnecting after a failed attempt, failing calls meanwhile.
  */
-export const CHANNEL_OPTIONS: Readonly<Record<string, number>> = Object.freeze({
-  'grpc.use_local_subchannel_pool': 1,
+const CHANNEL_OPTIONS: Readonly<Record<string, number>> = Object.freeze({
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
 });
+
+let clientsMade = 0;
+
+/**
+ * A key of its own for each client's subchannels. grpc-js shares subchannels between all channels
+ * of a process with the same address and options. One left by a client of an earlier server on
+ * that address (a restarted server, a port the OS gave again) sits in reconnect back-off, and a
+ * fresh channel that picks it fails at once with "No connection established. Last error: null"
+ * (test/emulator/fresh-clients.test.ts reproduces it). An option no other client has keeps them
+ * apart, while the channels of one client's pool still share one connection, which the apply's
+ * many small calls are faster on than on one connection per channel (docs/benchmarks.md).
+ */
+export function newClientChannelOptions(): Record<string, number> {
+  return { ...CHANNEL_OPTIONS, 'grpc.milvus_rbac_client': ++clientsMade };
+}
 
 export function clientConfig(options: ConnectionOptions): ClientConfig {
   const creds = options.credentials;
@@ -98,7 +107,7 @@ export function clientConfig(options: ConnectionOptions): ClientConfig {
     database: DEFAULT_DATABASE,
     logLevel: 'error',
     pool: { min: 1, max: Math.max(1, options.poolSize) },
-    channelOptions: CHANNEL_OPTIONS,
+    channelOptions: newClientChannelOptions(),
     telemetry: { enabled: false },
     // We probe the server ourselves (GetVersion) and surface its errors; the SDK's background
     // Connect call would otherwise reject unobserved.

@@ -4,7 +4,7 @@ import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import { milvusServiceDefinition } from '../../src/emulator/proto.js';
-import { CHANNEL_OPTIONS, clientConfig, connect } from '../../src/milvus/connection.js';
+import { clientConfig, connect, newClientChannelOptions } from '../../src/milvus/connection.js';
 import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 
 /**
@@ -12,7 +12,7 @@ import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.j
  * retry their first call. The failure once seen under load ("No connection established. Last
  * error: null" on a just-started emulator) was grpc-js sharing subchannels between all channels
  * of a process: a subchannel left in reconnect back-off by a client of an earlier server on the
- * same port failed the new channel at once. The tool's channels now keep their own subchannels.
+ * same port failed the new channel at once. Each client of the tool now keys its own subchannels.
  */
 
 const options = (address: string) => connectionOptionsFromEnv({ address }, { MILVUS_TOKEN: 'root:Milvus' });
@@ -50,7 +50,8 @@ describe('hundreds of fresh connections to just-started emulators on a busy mach
 
   it('all answer their first call, with no retry: raw gRPC clients on the tool\'s channel settings, and the tool\'s own connections', async () => {
     // A MilvusClient parses Milvus's protos when made (about 0.1 s), so the hundreds are plain
-    // gRPC clients of the same service, each with its own channel; a few are the tool's own.
+    // gRPC clients of the same service, each with its own channel and the tool's channel options
+    // (its own subchannels too); a few are the tool's own connections.
     const Client = makeGenericClientConstructor(milvusServiceDefinition(), 'MilvusService');
     const rounds = 6;
     const raw = 60;
@@ -58,7 +59,7 @@ describe('hundreds of fresh connections to just-started emulators on a busy mach
     let answered = 0;
     for (let round = 0; round < rounds; round++) {
       const emulator = await startEmulator({ port: 0 });
-      const clients = Array.from({ length: raw }, () => new Client(emulator.address, credentials.createInsecure(), { ...CHANNEL_OPTIONS }));
+      const clients = Array.from({ length: raw }, () => new Client(emulator.address, credentials.createInsecure(), newClientChannelOptions()));
       try {
         const metadata = new Metadata();
         metadata.set('authorization', Buffer.from('root:Milvus').toString('base64'));
