@@ -29,10 +29,16 @@ export interface CommentInput {
   readonly runUrl: string;
 }
 
-const META = /<!-- milvus-rbac:reviewed run=(\d+) artifact=([A-Za-z0-9._-]+) digest=([0-9a-f]{64}) -->/;
+/** Read only from the comment's last line, which the action writes: never from the plan's text above it. */
+const META = /\n<!-- milvus-rbac:reviewed run=(\d+) artifact=([A-Za-z0-9._-]+) digest=([0-9a-f]{64}) -->\n?$/;
+
+/** Text from the plan or the tool (names, descriptions, messages) cannot open an HTML comment in ours. */
+function inert(text: string): string {
+  return text.replace(/<!--/g, '&lt;!--');
+}
 
 function fenced(text: string, budget: number): string {
-  const clean = text.replace(/```/g, "'''");
+  const clean = inert(text).replace(/```/g, "'''");
   const shown = clean.length > budget ? `${clean.slice(0, budget)}\n… (cut; the run's log has all of it)` : clean;
   return `\`\`\`\n${shown.trimEnd()}\n\`\`\``;
 }
@@ -48,7 +54,8 @@ export function commentBody(input: CommentInput): string {
   let body: string;
   if (input.planMarkdown !== null) {
     // rbac show keeps the plan within the budget it is given; this only guards the limit.
-    body = input.planMarkdown.length > room ? `${input.planMarkdown.slice(0, room)}\n\n_… cut to fit a comment._` : input.planMarkdown.trimEnd();
+    const plan = inert(input.planMarkdown);
+    body = plan.length > room ? `${plan.slice(0, room)}\n\n_… cut to fit a comment._` : plan.trimEnd();
   } else {
     body = [`### rbac plan failed (exit ${input.exitCode})`, '', 'Nothing will be applied until the plan succeeds. What the tool said:', '', fenced(input.failure ?? '(no output)', room - 200)].join('\n');
   }
@@ -66,7 +73,7 @@ export interface IssueComment {
 
 /** The action's own comment: the first with the marker written by a bot (never a person's quote of it). */
 export function findPlanComment(comments: readonly IssueComment[]): IssueComment | undefined {
-  return comments.find((c) => (c.body ?? '').startsWith(COMMENT_MARKER) && (c.user?.type ?? 'Bot') === 'Bot');
+  return comments.find((c) => (c.body ?? '').startsWith(COMMENT_MARKER) && c.user?.type === 'Bot');
 }
 
 /** What the merge job applies: read back from the comment. */

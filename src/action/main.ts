@@ -30,7 +30,9 @@ export async function upsertPlanComment(argv: readonly string[], env: NodeJS.Pro
   const ctx = context(env);
   const pr = Number(values.pr);
   if (!Number.isInteger(pr) || pr <= 0) throw new Error(`--pr must be a pull request number, not ${String(values.pr)}`);
-  const exitCode = Number(values['exit-code'] ?? '1');
+  // No exit code (the plan step never got to write one) is a failure, never a success.
+  const rawCode = values['exit-code'] ?? '';
+  const exitCode = /^\d+$/.test(rawCode) ? Number(rawCode) : 1;
   const succeeded = exitCode === 0 || exitCode === 2;
   const planMarkdown = values['plan-markdown'] !== undefined && succeeded ? readFileSync(values['plan-markdown'], 'utf8') : null;
   const failure = values.failure !== undefined ? readFileSync(values.failure, 'utf8') : undefined;
@@ -56,8 +58,8 @@ export async function findReviewedPlan(argv: readonly string[], env: NodeJS.Proc
   const ctx = context(env);
   const sha = values.sha ?? env.GITHUB_SHA ?? '';
   const pulls = await pullsOfCommit(ctx, sha);
-  const merged = pulls.find((p) => p.merged_at) ?? pulls[0];
-  if (!merged) throw new Error(`commit ${sha} belongs to no pull request: nothing was reviewed, so nothing is applied`);
+  const merged = pulls.find((p) => p.merged_at);
+  if (!merged) throw new Error(`commit ${sha} belongs to no merged pull request: nothing was reviewed, so nothing is applied`);
   const comment = findPlanComment(await listComments(ctx, merged.number));
   const reviewed = comment ? reviewedPlanOf(comment.body ?? '') : null;
   if (!reviewed) throw new Error(`pull request #${merged.number} has no successful plan comment: nothing was reviewed, so nothing is applied`);

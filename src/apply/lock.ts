@@ -20,6 +20,8 @@ export interface LockOptions {
   readonly breakLock: boolean;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Ctrl-C: stop waiting for the lock. */
+  readonly signal?: AbortSignal;
 }
 
 export type LockOutcome =
@@ -79,7 +81,16 @@ function heldMessage(holder: ApplyLockName, address: string, now: Date): string 
   );
 }
 
-/** Takes the server's apply lock, waiting up to `waitMs` for another holder. Errors are MilvusCallErrors. */
+/** How often two applies that created their lock users at the same moment step back and try again, before waiting as for any holder. */
+const CONTENTION_TRIES = 6;
+
+/**
+ * Takes the server's apply lock, waiting up to `waitMs` for another holder. Errors are
+ * MilvusCallErrors. The lock is held only when, after creating its lock user, an apply sees no
+ * other: of two applies, the one that creates second always sees the first (which keeps its lock
+ * user until it ends), so two can never both hold it. Two that created theirs at the same moment
+ * both step back, and try again after a random pause.
+ */
 export async function takeApplyLock(conn: MilvusConnection, options: LockOptions): Promise<LockOutcome> {
   const broke: string[] = [];
   if (options.breakLock) {
@@ -89,23 +100,32 @@ export async function takeApplyLock(conn: MilvusConnection, options: LockOptions
     }
   }
   const deadline = options.now().getTime() + options.waitMs;
+  let contended = 0;
   for (;;) {
-    const existing = await lockUsers(conn);
-    const holder = existing[0];
+    const holder = (await lockUsers(conn))[0];
     if (!holder) {
       const mine = applyLockName(options.now(), randomBytes(3).toString('hex'));
-      // Never used to log in: a random password Milvus accepts, forgotten at once.
-      await createLockUser(conn, mine);
-      const after = await lockUsers(conn);
-      if (after[0]?.name === mine) {
-        return { held: true, name: mine, broke, release: () => releaseLock(conn, mine) };
+      let alone: boolean;
+      try {
+        // Never used to log in: a random password Milvus accepts, forgotten at once.
+        await createLockUser(conn, mine);
+        alone = (await lockUsers(conn)).every((l) => l.name === mine);
+      } catch (error) {
+        // An attempt may have landed before the failure: leave no lock behind.
+        await dropUser(conn, mine).catch(() => undefined);
+        throw error;
       }
-      // Someone took it at the same moment, earlier: step back and wait like for any holder.
+      if (alone) return { held: true, name: mine, broke, release: () => releaseLock(conn, mine) };
       await dropUser(conn, mine);
-      continue;
+      if (++contended < CONTENTION_TRIES) {
+        await options.sleep(50 + Math.floor(Math.random() * 250));
+        continue;
+      }
     }
-    if (options.now().getTime() >= deadline) return { held: false, message: heldMessage(holder, conn.address, options.now()) };
+    const current = holder ?? (await lockUsers(conn))[0];
+    if (current && options.now().getTime() >= deadline) return { held: false, message: heldMessage(current, conn.address, options.now()) };
     await options.sleep(POLL_MS);
+    if (options.signal?.aborted) return { held: false, message: 'interrupted while waiting for the apply lock: nothing was changed' };
   }
 }
 

@@ -1,4 +1,4 @@
-import { checkStorablePassword } from '../model/names.js';
+import { checkStorablePassword, DEFAULT_OBJECT_LIMITS, ROOT_USER } from '../model/names.js';
 import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { MilvusConnection } from '../milvus/connection.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
@@ -110,6 +110,29 @@ function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver): 
   });
 }
 
+/**
+ * The lock user counts against proxy.maxUserNum while the apply runs: a plan that fills the last
+ * free places would fail at its last CreateCredential. Said before anything is written.
+ */
+function lockWouldHitUserLimit(prepared: Prepared, options: RunApplyOptions): string | null {
+  const created = prepared.plan.steps.filter((s) => s.operation.kind === 'createUser').length;
+  if (created === 0) return null;
+  const limit = options.limits?.maxUsers ?? prepared.wanted?.desired.limits?.maxUsers ?? DEFAULT_OBJECT_LIMITS.maxUsers;
+  const existing = new Set([...prepared.live.state.users.map((u) => u.name), ROOT_USER]).size;
+  if (existing + created + 1 <= limit) return null;
+  return `the plan creates ${created} user${created === 1 ? '' : 's'} while ${existing} exist, and the apply lock is a user too while the apply runs: ${existing + created + 1} is more than the server's limit of ${limit} (proxy.maxUserNum); raise the limit, or pass --no-lock if no other apply can run`;
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 type Locked = { ok: true; release: () => Promise<string | null>; broke: readonly string[] } | { ok: false; refusal: Refusal };
 
 /**
@@ -119,13 +142,16 @@ type Locked = { ok: true; release: () => Promise<string | null>; broke: readonly
  */
 async function lockAndRecheck(conn: MilvusConnection, prepared: Prepared, options: RunApplyOptions): Promise<Locked> {
   if (options.noLock) return { ok: true, release: async () => null, broke: [] };
+  const noRoom = lockWouldHitUserLimit(prepared, options);
+  if (noRoom) return { ok: false, refusal: { guard: 'lock', message: noRoom } };
   let lock;
   try {
     lock = await takeApplyLock(conn, {
       waitMs: options.lockTimeoutMs ?? 0,
       breakLock: options.breakLock ?? false,
       now: () => new Date(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms) => sleepUnlessAborted(ms, options.signal),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
     return { ok: false, refusal: { guard: 'lock', message: lockFailureMessage(error) } };
@@ -206,7 +232,13 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const text = format === 'text' ? out : new Output();
   const secrets = envSecretResolver(options.env ?? process.env);
   const settings: PlanSettings = { ...(options.limits ? { limits: options.limits } : {}), ...(options.env ? { env: options.env } : {}) };
-  const finish = (result: ApplyResult): RunApplyResult => {
+  let release = async (): Promise<string | null> => null;
+  // The lock goes before the report, so a lock that could not be removed is in the report too.
+  const finish = async (outcome: ApplyResult): Promise<RunApplyResult> => {
+    const notReleased = await release();
+    release = async () => null;
+    const result = notReleased ? { ...outcome, warnings: [...outcome.warnings, notReleased] } : outcome;
+    if (notReleased && format === 'text') out.error(`Warning: ${notReleased}\n`);
     // status, target and operator first: what a reader of the JSON looks for.
     if (format === 'json') {
       const { status, target, operator, ...rest } = result;
@@ -216,7 +248,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     }
     return { exitCode: applyExitCode(result), output: out.text, result };
   };
-  const failed = (failure: Failure): RunApplyResult =>
+  const failed = (failure: Failure): Promise<RunApplyResult> =>
     finish({ ...emptyResult('error'), error: failure.message, errorKind: failure.kind, ...(failure.fix ? { fix: failure.fix } : {}), ...(failure.diagnostics ? { diagnostics: [...failure.diagnostics] } : {}) });
 
   if ('planFile' in options.source && /\.ya?ml$/i.test(options.source.planFile)) {
@@ -232,7 +264,6 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     const files = 'planFile' in options.source ? (options.source.policyFiles ?? []) : options.source.policyFiles;
     return failed((await offlinePolicyFailure(files, unreachable)) ?? unreachable);
   }
-  let release = async (): Promise<string | null> => null;
   try {
     const target = { address: conn.address, milvusVersion: conn.versionString };
     const prepared = 'planFile' in options.source
@@ -336,8 +367,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   } catch (error) {
     return failed(failureOf(error, conn.address));
   } finally {
-    const notReleased = await release();
-    if (notReleased && format === 'text') out.error(`Warning: ${notReleased}\n`);
+    await release();
     await conn.close();
   }
 }

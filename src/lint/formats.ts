@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { TOOL_VERSION } from '../version.js';
 import type { LintFinding, LintLocator, LintPosition } from './index.js';
 import { LINT_CODES } from './suppress.js';
@@ -16,6 +17,12 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
   'wider-than-written': 'A grant that gives more than its entry says (a group wider than it looks, related privileges).',
 };
 
+/** A URI reference relative to the working folder (the repository root in CI), as code scanning expects. */
+function artifactUri(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return encodeURI((rel.startsWith('..') || isAbsolute(rel) ? file : rel).split(sep).join('/'));
+}
+
 export function lintSarif(findings: readonly LintFinding[], locate: LintLocator): string {
   const results = findings.map((f) => {
     const at = locate(f.subject);
@@ -23,7 +30,7 @@ export function lintSarif(findings: readonly LintFinding[], locate: LintLocator)
       ruleId: f.code,
       level: 'warning',
       message: { text: f.message },
-      ...(at ? { locations: [{ physicalLocation: { artifactLocation: { uri: at.file }, region: { startLine: at.line, startColumn: at.column } } }] } : {}),
+      ...(at ? { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(at.file) }, region: { startLine: at.line, startColumn: at.column } } }] } : {}),
     };
   });
   const sarif = {

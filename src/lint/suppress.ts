@@ -63,7 +63,11 @@ export function selectFindings(findings: readonly LintFinding[], options: { read
     const at = options.locate?.(f.subject);
     if (at) {
       const text = linesOf(at.file);
-      if ([...acceptedOn(text[at.line - 1]), ...acceptedOn(text[at.line - 2])].includes(f.code)) {
+      // The finding's own line, or a line above holding only the comment (a trailing comment
+      // there belongs to the entry before).
+      const above = text[at.line - 2];
+      const accepting = [...acceptedOn(text[at.line - 1]), ...(above !== undefined && /^\s*#/.test(above) ? acceptedOn(above) : [])];
+      if (accepting.includes(f.code)) {
         accepted++;
         continue;
       }

@@ -19,6 +19,8 @@ const CREDENTIAL_FLAGS = 'MILVUS_TOKEN=user:password, --token-env NAME or --toke
 interface Context {
   readonly address: string;
   readonly tls: boolean;
+  /** While connecting: a connection closed at once then says something about TLS; later it does not. */
+  readonly connecting: boolean;
 }
 
 const RULES: readonly { test: RegExp; explain: (ctx: Context) => Explained }[] = [
@@ -99,7 +101,7 @@ export function explainConnectionFailure(failure: MilvusCallError, ctx: Context)
     case 'PERMISSION_DENIED':
       return { reason: 'not-allowed', cause: `Milvus at ${ctx.address} refused the request: ${failure.reason}`, fix: 'connect as a user that holds the privilege named, or grant it' };
     case 'UNAVAILABLE':
-      if (CLOSED_AT_HANDSHAKE.test(text)) {
+      if (ctx.connecting && CLOSED_AT_HANDSHAKE.test(text)) {
         return ctx.tls
           ? { reason: 'unreachable', cause: 'the server closed the connection during the TLS handshake', fix: 'check that the server serves TLS on this port, or connect without --tls' }
           : { reason: 'unreachable', cause: 'the server closed the connection at once', fix: 'if the server requires TLS, add --tls (and --ca-file for a private CA)' };

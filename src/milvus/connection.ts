@@ -115,8 +115,8 @@ export function clientConfig(options: ConnectionOptions): ClientConfig {
   };
 }
 
-function classify(error: MilvusCallError, address: string, tls = false): ConnectionError {
-  const explained = explainConnectionFailure(error, { address, tls });
+function classify(error: MilvusCallError, address: string, tls = false, connecting = false): ConnectionError {
+  const explained = explainConnectionFailure(error, { address, tls, connecting });
   if (explained) {
     const cause = explained.reason === 'unreachable' ? `cannot reach Milvus at ${address}: ${explained.cause}` : explained.cause;
     return new ConnectionError(cause, explained.reason, explained.fix);
@@ -176,8 +176,8 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   } catch (error) {
     await close();
     if (error instanceof ConnectionError) throw error;
-    if (error instanceof MilvusCallError) throw classify(error, options.address, options.tls);
-    throw classify(fromThrown(error, 'connect'), options.address, options.tls);
+    if (error instanceof MilvusCallError) throw classify(error, options.address, options.tls, true);
+    throw classify(fromThrown(error, 'connect'), options.address, options.tls, true);
   }
 }
 
@@ -187,7 +187,7 @@ async function probeVersion(client: MilvusClient, address: string, tls: boolean)
   try {
     response = await client.getVersion();
   } catch (error) {
-    throw classify(fromThrown(error, 'GetVersion'), address, tls);
+    throw classify(fromThrown(error, 'GetVersion'), address, tls, true);
   }
   // The SDK's type omits the status GetVersion carries.
   checkResponse(response as { status?: StatusShape }, 'GetVersion');
@@ -209,6 +209,6 @@ async function proveCredentials(client: MilvusClient, options: ConnectionOptions
   } catch (error) {
     const failure = fromThrown(error, 'check credentials');
     if (failure.code === 'PERMISSION_DENIED') return;
-    throw classify(failure, options.address, options.tls);
+    throw classify(failure, options.address, options.tls, true);
   }
 }

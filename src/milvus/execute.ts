@@ -84,6 +84,19 @@ function alreadyDone(op: Operation, error: MilvusCallError): boolean {
   }
 }
 
+/**
+ * A password change repeated after a transient failure is refused ("old password not correct")
+ * when the first attempt did land: the user then logs in with the new password.
+ */
+async function passwordAlreadyChanged(conn: MilvusConnection, op: Operation, secrets: SecretResolver): Promise<boolean> {
+  if (op.kind !== 'updatePassword') return false;
+  try {
+    return (await conn.checkLogin(op.user, secrets.resolvePassword(op.password))) === 'accepted';
+  } catch {
+    return false;
+  }
+}
+
 export async function executeOperation(conn: MilvusConnection, op: Operation, secrets: SecretResolver, options: ExecuteOptions = {}): Promise<void> {
   // Described only on failure: a 10 000-step apply should not build 10 000 unused strings.
   try {
@@ -93,7 +106,7 @@ export async function executeOperation(conn: MilvusConnection, op: Operation, se
     const label = describeOperation(op);
     if (error instanceof SecretError) throw new MilvusCallError('permanent', 'SECRET_UNAVAILABLE', error.message, label);
     const failure = error instanceof MilvusCallError ? new MilvusCallError(error.kind, error.code, error.reason, label) : fromThrown(error, label);
-    if (options.afterTransientFailure && failure.kind === 'permanent' && alreadyDone(op, failure)) return;
+    if (options.afterTransientFailure && failure.kind === 'permanent' && (alreadyDone(op, failure) || (await passwordAlreadyChanged(conn, op, secrets)))) return;
     throw failure;
   }
 }

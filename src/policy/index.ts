@@ -94,14 +94,21 @@ function ioError(file: string, message: string, hint?: string): Diagnostic {
   return { severity: 'error', file, line: 1, column: 1, message, ...(hint ? { hint } : {}), code: 'io' };
 }
 
-/** The policy files under a directory and its sub-folders, in path order (hidden folders skipped). */
+/**
+ * The policy files under a directory and its sub-folders, in path order. Hidden folders are
+ * skipped; a symbolic link to a file counts as a file, as a Kubernetes ConfigMap mounts each key
+ * as a link into a hidden `..data` folder.
+ */
 async function policyFilesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && isPolicyFileName(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .filter((file) => !relative(dir, file).split(sep).some((part) => part.startsWith('.')))
-    .sort();
+  const files: string[] = [];
+  for (const e of entries) {
+    if (!isPolicyFileName(e.name)) continue;
+    const file = join(e.parentPath, e.name);
+    if (relative(dir, file).split(sep).some((part) => part.startsWith('.'))) continue;
+    if (e.isFile() || (e.isSymbolicLink() && (await stat(file).then((s) => s.isFile(), () => false)))) files.push(file);
+  }
+  return files.sort();
 }
 
 /** Files named on the command line, with directories replaced by the *.yaml / *.yml files under them, in path order. */

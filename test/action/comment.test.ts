@@ -27,6 +27,15 @@ describe('the plan comment', () => {
     expect(failed).toContain('(cut; the run\'s log has all of it)');
   });
 
+  it('takes what to apply only from its own last line, never from text in the plan', () => {
+    const forged = `<!-- milvus-rbac:reviewed run=999 artifact=evil digest=${'ee'.repeat(32)} -->`;
+    const body = commentBody({ planMarkdown: `### rbac plan\n~ role "x" description ${JSON.stringify(forged)}\n`, exitCode: 2, reviewed, runUrl: 'u' });
+    expect(reviewedPlanOf(body)).toEqual(reviewed);
+    expect(body).not.toContain('"<!-- milvus-rbac:reviewed run=999');
+    const failed = commentBody({ planMarkdown: null, failure: forged, exitCode: 1, runUrl: 'u' });
+    expect(reviewedPlanOf(failed)).toBeNull();
+  });
+
   it('is found again by its marker, not by a person quoting it', () => {
     const comments = [
       { id: 1, body: 'looks good', user: { type: 'User' } },

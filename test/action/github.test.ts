@@ -117,7 +117,13 @@ describe('the action against GitHub', () => {
     writeFileSync(output, '');
     await findReviewedPlan(['--sha', 'abc123'], { ...env, GITHUB_OUTPUT: output });
     expect(readFileSync(output, 'utf8')).toBe(`run-id=42\nartifact=milvus-rbac-plan\ndigest=${DIGEST}\npr=7\n`);
-    await expect(findReviewedPlan(['--sha', 'fff000'], env)).rejects.toThrow('belongs to no pull request');
+    await expect(findReviewedPlan(['--sha', 'fff000'], env)).rejects.toThrow('belongs to no merged pull request');
+  });
+
+  it('takes a missing exit code (the plan step never finished) for a failure', async () => {
+    await upsertPlanComment(['--pr', '7', '--exit-code', '', '--plan-markdown', planMd, '--plan-file', planJson, '--artifact', 'milvus-rbac-plan', '--failure', failure], env);
+    const ours = (comments.get(7) ?? []).find((c) => c.body.startsWith(COMMENT_MARKER));
+    expect(ours?.body).toContain('### rbac plan failed (exit 1)');
   });
 
   it('says what is missing when GitHub refuses the token', async () => {
