@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer as createHttp2Server } from 'node:http2';
+import type { ServerHttp2Session } from 'node:http2';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ let emulator: RunningEmulator;
 let closedPort: string;
 let notMilvus: ReturnType<typeof createHttp2Server>;
 let notMilvusAddress: string;
+const sessions = new Set<ServerHttp2Session>();
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
@@ -36,12 +38,15 @@ beforeAll(async () => {
     res.statusCode = 404;
     res.end('not here');
   });
+  // A client's session may outlive its client: close() would wait for it forever.
+  notMilvus.on('session', (session) => sessions.add(session));
   await new Promise<void>((resolve) => notMilvus.listen(0, '127.0.0.1', resolve));
   notMilvusAddress = `127.0.0.1:${(notMilvus.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   await emulator.stop();
+  for (const session of sessions) session.destroy();
   await new Promise<void>((resolve) => notMilvus.close(() => resolve()));
 });
 
