@@ -124,12 +124,13 @@ function resolveSecret(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Resolved
 }
 
 /**
- * Builds connection options from flags, falling back to MILVUS_ADDRESS, MILVUS_TOKEN,
- * MILVUS_USER and MILVUS_PASSWORD. A token `user:password` also tells who we are.
+ * Builds connection options from flags, falling back to MILVUS_ADDRESS (or MILVUS_URI, the name
+ * the Milvus clients read), MILVUS_TOKEN, MILVUS_USER and MILVUS_PASSWORD. A token
+ * `user:password` also tells who we are.
  */
 export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
-  const address = withDefaultPort((flags.address ?? env.MILVUS_ADDRESS ?? '').trim());
-  if (!address) throw new ConnectionError('no Milvus address: pass --address or set MILVUS_ADDRESS', 'config');
+  const address = withDefaultPort((flags.address ?? env.MILVUS_ADDRESS ?? env.MILVUS_URI ?? '').trim());
+  if (!address) throw new ConnectionError('no Milvus address: pass --address or set MILVUS_ADDRESS (or MILVUS_URI)', 'config');
   const secret = resolveSecret(flags, env);
   let credentials: Credentials = { kind: 'none' };
   let user = flags.user ?? env.MILVUS_USER ?? '';

@@ -29,6 +29,12 @@ describe('connectionOptionsFromEnv', () => {
     expect(fromFile.credentials.kind === 'token' && fromFile.credentials.token()).toBe('bob:pw654321');
   });
 
+  it('takes MILVUS_URI, the Milvus clients\' name, when MILVUS_ADDRESS is not set', () => {
+    expect(connectionOptionsFromEnv({}, { MILVUS_URI: 'http://127.0.0.1:19530', MILVUS_TOKEN: 'root:Milvus' }).address).toBe('http://127.0.0.1:19530');
+    expect(connectionOptionsFromEnv({}, { MILVUS_URI: 'http://127.0.0.1:1', MILVUS_ADDRESS: '127.0.0.1:2' }).address).toBe('127.0.0.1:2');
+    expect(connectionOptionsFromEnv({}, { MILVUS_URI: 'https://127.0.0.1:443' }).tls).toBe(true);
+  });
+
   it('fails clearly without an address or with a named variable that is unset', () => {
     expect(() => connectionOptionsFromEnv({}, {})).toThrow(/no Milvus address/);
     expect(() => connectionOptionsFromEnv({ address: 'h:1', tokenEnv: 'UNSET' }, {})).toThrow(/token environment variable UNSET is not set/);
