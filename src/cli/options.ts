@@ -94,3 +94,51 @@ export function printResult(result: { readonly output: string; readonly errors: 
   if (result.output) process.stdout.write(result.output);
   process.exitCode = result.exitCode;
 }
+
+/** `--config`, `--target`, `--all-targets`: named targets (docs/targets.md). */
+export interface TargetFlagValues {
+  readonly config?: string;
+  readonly target?: string[];
+  readonly allTargets?: boolean;
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'the targets config (default ./rbac.config.yaml)')
+    .option('--target <name>', 'a target named in the config (repeatable): its address, credentials, limits and policies', collect)
+    .option('--all-targets', 'every target in the config');
+}
+
+/**
+ * Runs `rbac plan` or `rbac drift` over the targets the flags name, or returns false when they
+ * name none (the command then runs against --address / MILVUS_ADDRESS as usual).
+ */
+export async function runOnTargets(
+  command: 'plan' | 'drift',
+  flags: TargetFlagValues & { readonly file?: string[]; readonly address?: string; readonly format: 'text' | 'json' | 'markdown'; readonly debug?: boolean },
+): Promise<boolean> {
+  if (!flags.allTargets && (flags.target ?? []).length === 0) return false;
+  if (flags.address !== undefined) {
+    process.stderr.write('Error: give either --target / --all-targets or --address, not both\n');
+    process.exitCode = 1;
+    return true;
+  }
+  const { ConfigError, loadTargets, selectTargets } = await import('../config/targets.js');
+  const { runFleet } = await import('../fleet/run.js');
+  let targets;
+  try {
+    targets = selectTargets(await loadTargets(flags.config ?? 'rbac.config.yaml'), flags.target ?? [], flags.allTargets === true);
+  } catch (error) {
+    process.stderr.write(`Error: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return true;
+  }
+  printResult(await runFleet({ command, targets, format: flags.format, ...(flags.file ? { files: flags.file } : {}), ...(flags.debug ? { debug: true } : {}) }));
+  return true;
+}
+
+/** Without targets a command that reads a policy needs -f. */
+export function missingPolicy(): void {
+  process.stderr.write("Error: give the policy with -f (a file or a folder), or name targets from the config with --target / --all-targets\n");
+  process.exitCode = 1;
+}

@@ -1,9 +1,9 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limitsFrom, positiveInteger, printResult } from '../options.js';
-import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
+import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, missingPolicy, positiveInteger, printResult, runOnTargets } from '../options.js';
+import type { ConnectionFlagValues, LimitFlagValues, TargetFlagValues } from '../options.js';
 
-interface DriftFlags extends ConnectionFlagValues, LimitFlagValues {
+interface DriftFlags extends ConnectionFlagValues, LimitFlagValues, TargetFlagValues {
   readonly file?: string[];
   readonly format: 'text' | 'json' | 'markdown';
   readonly prometheusTextfile?: string;
@@ -16,13 +16,15 @@ export function register(program: Command): void {
   const command = program
     .command('drift')
     .description('Compare a live Milvus with the policy and report any difference; changes nothing. Exit 0 in sync, 2 drift; 1 invalid policy, 3 Milvus unreachable, 4 credentials.')
-    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
+    .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
     .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger)
     .option('--metrics-listen <host:port>', 'with --watch: serve the drift gauges on http://HOST:PORT/metrics for Prometheus, e.g. 127.0.0.1:9464')
     .addHelpText('after', '\nExamples:\n  rbac drift -f policy/ --format json > drift.json\n  rbac drift -f policy/ --prometheus-textfile /var/lib/node_exporter/textfile/milvus_rbac.prom\n  rbac drift -f policy/ --watch 300 --metrics-listen 127.0.0.1:9464\n');
-  addConnectionOptions(addLimitOptions(command)).action(async (flags: DriftFlags) => {
+  addTargetOptions(addConnectionOptions(addLimitOptions(command))).action(async (flags: DriftFlags) => {
+    if (flags.watch === undefined && (await runOnTargets('drift', flags))) return;
+    if ((flags.file ?? []).length === 0) return missingPolicy();
     const connection = await connectionOrExit(flags);
     if (!connection) return;
     const { runDrift } = await import('../../drift/run.js');

@@ -1,9 +1,9 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limitsFrom, printResult } from '../options.js';
-import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
+import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, missingPolicy, printResult, runOnTargets } from '../options.js';
+import type { ConnectionFlagValues, LimitFlagValues, TargetFlagValues } from '../options.js';
 
-interface PlanFlags extends ConnectionFlagValues, LimitFlagValues {
+interface PlanFlags extends ConnectionFlagValues, LimitFlagValues, TargetFlagValues {
   readonly file?: string[];
   readonly out?: string;
   readonly format: 'text' | 'json' | 'markdown';
@@ -15,12 +15,14 @@ export function register(program: Command): void {
   const command = program
     .command('plan')
     .description('Compare the policy with a live Milvus and show the changes apply would make. Nothing is changed.')
-    .requiredOption('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
+    .option('-f, --file <path>', 'policy file or directory of *.yaml files (repeat to merge several)', collect)
     .option('--out <path>', 'save the plan as JSON, for "rbac apply <path>" (never holds a password)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are changes (failures: 1 invalid policy, 3 Milvus unreachable, 4 credentials)')
     .addHelpText('after', '\nExamples:\n  rbac plan -f policy/ --detailed-exitcode\n  rbac plan -f policy/ --out plan.json && rbac show plan.json --format markdown\n');
-  addConnectionOptions(addLimitOptions(command)).action(async (flags: PlanFlags) => {
+  addTargetOptions(addConnectionOptions(addLimitOptions(command))).action(async (flags: PlanFlags) => {
+      if (await runOnTargets('plan', flags)) return;
+      if ((flags.file ?? []).length === 0) return missingPolicy();
       const connection = await connectionOrExit(flags);
       if (!connection) return;
       const { runPlan } = await import('../../pipeline/run-plan.js');

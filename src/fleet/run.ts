@@ -1,0 +1,95 @@
+import type { Target } from '../config/targets.js';
+import { runDrift } from '../drift/run.js';
+import { mapWithConcurrency } from '../milvus/concurrency.js';
+import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
+import { EXIT_CODES, failureOf, failureResult } from '../pipeline/failure.js';
+import type { FailureKind } from '../pipeline/failure.js';
+import { runPlan } from '../pipeline/run-plan.js';
+import { JSON_FORMAT_VERSION } from '../report/format-version.js';
+
+/**
+ * `rbac plan` and `rbac drift` over several named targets in one run: in parallel (a few at a
+ * time), each target's own result in full, then one summary, and one exit code for the fleet.
+ * A target that cannot be reached is reported and does not stop the others.
+ */
+
+export type FleetCommand = 'plan' | 'drift';
+export type FleetFormat = 'text' | 'json' | 'markdown';
+
+export interface RunFleetOptions {
+  readonly command: FleetCommand;
+  readonly targets: readonly Target[];
+  readonly format?: FleetFormat;
+  /** Policy files for every target instead of each target's own. */
+  readonly files?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** Targets checked at once. */
+  readonly concurrency?: number;
+  readonly debug?: boolean;
+}
+
+interface TargetResult {
+  readonly name: string;
+  readonly address: string;
+  readonly exitCode: number;
+  readonly output: string;
+  readonly errors: string;
+  /** Steps to apply, when the target was read. */
+  readonly steps?: number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+const KIND_OF_CODE = new Map<number, FailureKind>(Object.entries(EXIT_CODES).map(([kind, code]) => [code, kind as FailureKind]));
+
+async function runOne(target: Target, options: RunFleetOptions): Promise<TargetResult> {
+  const format = options.format ?? 'text';
+  const address = target.connection.address ?? '';
+  const files = options.files && options.files.length > 0 ? options.files : target.policies;
+  let connection;
+  try {
+    connection = connectionOptionsFromEnv({ ...target.connection, ...(options.debug ? { debug: true } : {}) }, options.env ?? process.env);
+  } catch (error) {
+    return { name: target.name, address, ...failureResult(failureOf(error, address), format === 'json' ? 'json' : 'text') };
+  }
+  const limits = target.limits ? { limits: target.limits } : {};
+  if (options.command === 'plan') {
+    const r = await runPlan({ files, connection, format, detailedExitcode: true, ...limits, ...(options.env ? { env: options.env } : {}) });
+    return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, ...(r.plan ? { steps: r.plan.steps.length } : {}) };
+  }
+  const r = await runDrift({ files, connection, format, ...limits, ...(options.env ? { env: options.env } : {}) });
+  return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, ...(r.report ? { steps: r.report.steps } : {}) };
+}
+
+/** Any failure: the first failing target's code (in the config's order); else 2 if any changes; else 0. */
+export function fleetExitCode(codes: readonly number[]): number {
+  return codes.find((c) => c !== 0 && c !== 2) ?? (codes.includes(2) ? 2 : 0);
+}
+
+function resultWords(command: FleetCommand, r: TargetResult): string {
+  if (r.exitCode === 0) return command === 'plan' ? 'no changes' : 'in sync';
+  if (r.exitCode === 2) return `${command === 'plan' ? 'changes' : 'drift'} (${r.steps ?? 0} step${r.steps === 1 ? '' : 's'})`;
+  return `failed: ${KIND_OF_CODE.get(r.exitCode) ?? 'error'}`;
+}
+
+function table(command: FleetCommand, results: readonly TargetResult[]): string[] {
+  const rows = [['target', 'address', 'exit', 'result'], ...results.map((r) => [r.name, r.address, String(r.exitCode), resultWords(command, r)])];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
+
+export async function runFleet(options: RunFleetOptions): Promise<{ exitCode: number; output: string; errors: string }> {
+  const results = await mapWithConcurrency(options.targets, options.concurrency ?? DEFAULT_CONCURRENCY, (t) => runOne(t, options));
+  const exitCode = fleetExitCode(results.map((r) => r.exitCode));
+  const format = options.format ?? 'text';
+  if (format === 'json') {
+    const targets = results.map((r) => ({ name: r.name, address: r.address, exitCode: r.exitCode, result: r.output ? (JSON.parse(r.output) as unknown) : null }));
+    return { exitCode, errors: results.map((r) => r.errors).join(''), output: `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, command: options.command, exitCode, targets }, null, 2)}\n` };
+  }
+  if (format === 'markdown') {
+    const summary = ['| target | exit | result |', '|---|---|---|', ...results.map((r) => `| ${r.name} | ${r.exitCode} | ${resultWords(options.command, r)} |`)];
+    const sections = results.map((r) => `## ${r.name} (\`${r.address}\`)\n\n${r.output || `\`\`\`\n${r.errors.trimEnd()}\n\`\`\`\n`}`);
+    return { exitCode, errors: '', output: `# rbac ${options.command}: ${results.length} targets\n\n${summary.join('\n')}\n\n${sections.join('\n')}` };
+  }
+  const sections = results.map((r) => `== ${r.name} (${r.address})\n${r.output}${r.errors}`);
+  return { exitCode, errors: '', output: `${sections.join('\n')}\n${table(options.command, results).join('\n')}\n` };
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register as registerDrift } from '../../src/cli/commands/drift.js';
+import { register as registerPlan } from '../../src/cli/commands/plan.js';
+import { loadTargets, selectTargets } from '../../src/config/targets.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { fleetExitCode } from '../../src/fleet/run.js';
+import { runCommand } from '../explain/run-command.js';
+
+/**
+ * Named targets from rbac.config.yaml, and plan / drift over a fleet in one run: emulators of
+ * different versions and one target that is down, through the CLI and the real SDK.
+ */
+
+let staging: RunningEmulator;
+let prod: RunningEmulator;
+let down: string;
+const dir = mkdtempSync(join(tmpdir(), 'rbac-targets-'));
+let config: string;
+
+beforeAll(async () => {
+  staging = await startEmulator({ port: 0, milvusVersion: '2.5' });
+  prod = await startEmulator({ port: 0, milvusVersion: '2.6', rootPassword: 'Prod-Secret-1' });
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  down = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  writeFileSync(join(dir, 'base.yaml'), 'version: 1\nroles:\n  reader:\n    grants:\n      - privileges: [Search]\n        collections: [books]\n');
+  writeFileSync(join(dir, 'prod.yaml'), 'version: 1\nroles:\n  auditor:\n');
+  writeFileSync(join(dir, 'prod-token'), 'root:Prod-Secret-1\n');
+  config = join(dir, 'rbac.config.yaml');
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'policies: [base.yaml]',
+      'targets:',
+      '  staging:',
+      `    address: ${staging.address}`,
+      '    token: { env: TARGETS_STAGING_TOKEN }',
+      '  prod:',
+      `    uri: http://${prod.address}`,
+      '    token: { file: prod-token }',
+      '    policies: [prod.yaml]',
+      '    limits: { maxRoles: 20 }',
+      '  dev:',
+      `    address: ${down}`,
+      '    token: { env: TARGETS_STAGING_TOKEN }',
+      '    timeoutMs: 2000',
+      '',
+    ].join('\n'),
+  );
+  process.env.TARGETS_STAGING_TOKEN = 'root:Milvus';
+});
+
+afterAll(async () => {
+  delete process.env.TARGETS_STAGING_TOKEN;
+  await staging.stop();
+  await prod.stop();
+});
+
+const rbac = (args: string[]) => runCommand([registerPlan, registerDrift], args);
+
+describe('rbac.config.yaml', () => {
+  it('reads targets, with paths relative to the config and the shared policies first', async () => {
+    const targets = await loadTargets(config);
+    expect(targets.map((t) => t.name)).toEqual(['staging', 'prod', 'dev']);
+    expect(targets[1]?.policies).toEqual([join(dir, 'base.yaml'), join(dir, 'prod.yaml')]);
+    expect(targets[1]?.connection.tokenFile).toBe(join(dir, 'prod-token'));
+    expect(selectTargets(targets, ['dev', 'staging'], false).map((t) => t.name)).toEqual(['staging', 'dev']);
+    expect(() => selectTargets(targets, ['qa'], false)).toThrow('no target "qa" in the config (targets: staging, prod, dev)');
+  });
+
+  it('says where a config is wrong', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'version: 1\ntargets:\n  a:\n    address: 127.0.0.1:1\n    token: root:Milvus\n');
+    await expect(loadTargets(bad)).rejects.toThrow(/bad\.yaml:5: \/targets\/a\/token must be object/);
+  });
+});
+
+describe('a fleet run', () => {
+  it('plans every target, reports the one that is down without stopping the others, and aggregates the exit code', async () => {
+    const run = await rbac(['plan', '--config', config, '--all-targets']);
+    expect(run.stdout).toContain(`== staging (${staging.address})`);
+    expect(run.stdout).toContain('+ role "reader"');
+    expect(run.stdout).toContain('+ role "auditor"');
+    expect(run.stdout).toMatch(/^staging {2}127\.0\.0\.1:\d+ +2 +changes \(2 steps\)$/m);
+    expect(run.stdout).toMatch(/^prod +http:\/\/127\.0\.0\.1:\d+ +2 +changes \(3 steps\)$/m);
+    expect(run.stdout).toMatch(/^dev +127\.0\.0\.1:\d+ +3 +failed: connection$/m);
+    expect(run.exitCode).toBe(3);
+  });
+
+  it('drifts the targets named, as JSON with one entry per target', async () => {
+    const run = await rbac(['drift', '--config', config, '--target', 'prod', '--target', 'staging', '--format', 'json']);
+    const body = JSON.parse(run.stdout) as { formatVersion: number; command: string; exitCode: number; targets: { name: string; exitCode: number; result: { inSync?: boolean } }[] };
+    expect(body.command).toBe('drift');
+    expect(body.targets.map((t) => `${t.name}:${t.exitCode}:${String(t.result.inSync)}`)).toEqual(['staging:2:false', 'prod:2:false']);
+    expect(run.exitCode).toBe(2);
+  });
+
+  it('refuses --target with --address, and an unknown target', async () => {
+    expect((await rbac(['plan', '--config', config, '--target', 'prod', '--address', '127.0.0.1:1'])).exitCode).toBe(1);
+    const unknown = await rbac(['drift', '--config', config, '--target', 'qa']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('no target "qa"');
+  });
+
+  it('aggregates: any failure wins (the first in order), else changes, else none', () => {
+    expect(fleetExitCode([0, 2, 0])).toBe(2);
+    expect(fleetExitCode([0, 0])).toBe(0);
+    expect(fleetExitCode([2, 4, 3])).toBe(4);
+  });
+});
