@@ -115,7 +115,7 @@ export function addTargetOptions(command: Command): Command {
  */
 export async function runOnTargets(
   command: 'plan' | 'drift',
-  flags: TargetFlagValues & { readonly file?: string[]; readonly address?: string; readonly format: 'text' | 'json' | 'markdown'; readonly debug?: boolean },
+  flags: TargetFlagValues & { readonly file?: string[]; readonly address?: string; readonly format: 'text' | 'json' | 'markdown'; readonly debug?: boolean; readonly prometheusTextfile?: string },
 ): Promise<boolean> {
   if (!flags.allTargets && (flags.target ?? []).length === 0) return false;
   if (flags.address !== undefined) {
@@ -133,7 +133,16 @@ export async function runOnTargets(
     process.exitCode = 1;
     return true;
   }
-  printResult(await runFleet({ command, targets, format: flags.format, ...(flags.file ? { files: flags.file } : {}), ...(flags.debug ? { debug: true } : {}) }));
+  printResult(
+    await runFleet({
+      command,
+      targets,
+      format: flags.format,
+      ...(flags.file ? { files: flags.file } : {}),
+      ...(flags.debug ? { debug: true } : {}),
+      ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
+    }),
+  );
   return true;
 }
 

@@ -70,12 +70,20 @@ export async function renderDriftMetrics(check: DriftCheck, previousSuccess: num
   return metrics.exposition();
 }
 
-/** The last-success time recorded in an earlier file, if any. */
-export async function previousSuccessOf(path: string): Promise<number | undefined> {
+/** The last-success time recorded in an earlier file, if any (of one target, in a fleet's file). */
+export async function previousSuccessOf(path: string, target?: string): Promise<number | undefined> {
   const text = await readFile(path, 'utf8').catch(() => '');
-  const line = text.split('\n').find((l) => l.startsWith(LAST_SUCCESS));
+  const label = target === undefined ? '' : `target="${target.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const line = text.split('\n').find((l) => l.startsWith(LAST_SUCCESS) && l.includes(label));
   const value = line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
   return Number.isFinite(value) ? value : undefined;
+}
+
+/** One textfile for a fleet: every target's series, labelled with the target's name. */
+export async function writeFleetDriftMetrics(path: string, checks: readonly DriftCheck[]): Promise<void> {
+  const metrics = new DriftMetrics();
+  for (const check of checks) metrics.record(check, await previousSuccessOf(path, check.target));
+  await writeAtomically(path, await metrics.exposition(), 0o644);
 }
 
 export async function writeDriftMetrics(path: string, check: DriftCheck): Promise<void> {

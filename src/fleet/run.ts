@@ -1,5 +1,8 @@
 import type { Target } from '../config/targets.js';
+import { writeFleetDriftMetrics } from '../drift/prometheus.js';
+import type { DriftCheck } from '../drift/prometheus.js';
 import { runDrift } from '../drift/run.js';
+import { overwritesInput } from '../pipeline/output-guard.js';
 import { mapWithConcurrency } from '../milvus/concurrency.js';
 import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
 import { EXIT_CODES, failureOf, failureResult } from '../pipeline/failure.js';
@@ -26,6 +29,8 @@ export interface RunFleetOptions {
   /** Targets checked at once. */
   readonly concurrency?: number;
   readonly debug?: boolean;
+  /** drift: one node-exporter textfile with every target's gauges, labelled by target name. */
+  readonly prometheusTextfile?: string;
 }
 
 interface TargetResult {
@@ -36,6 +41,7 @@ interface TargetResult {
   readonly errors: string;
   /** Steps to apply, when the target was read. */
   readonly steps?: number;
+  readonly drift?: DriftCheck;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -56,8 +62,15 @@ async function runOne(target: Target, options: RunFleetOptions): Promise<TargetR
     const r = await runPlan({ files, connection, format, detailedExitcode: true, ...limits, ...(options.env ? { env: options.env } : {}) });
     return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, ...(r.plan ? { steps: r.plan.steps.length } : {}) };
   }
+  const started = performance.now();
   const r = await runDrift({ files, connection, format, ...limits, ...(options.env ? { env: options.env } : {}) });
-  return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, ...(r.report ? { steps: r.report.steps } : {}) };
+  const drift: DriftCheck = {
+    ...(r.report ? { report: r.report } : {}),
+    durationSeconds: (performance.now() - started) / 1000,
+    finishedAt: Math.floor(Date.now() / 1000),
+    target: target.name,
+  };
+  return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, drift, ...(r.report ? { steps: r.report.steps } : {}) };
 }
 
 /** Any failure: the first failing target's code (in the config's order); else 2 if any changes; else 0. */
@@ -78,18 +91,30 @@ function table(command: FleetCommand, results: readonly TargetResult[]): string[
 }
 
 export async function runFleet(options: RunFleetOptions): Promise<{ exitCode: number; output: string; errors: string }> {
+  const textfile = options.command === 'drift' ? options.prometheusTextfile : undefined;
+  const clash = textfile ? overwritesInput(textfile, [...(options.files ?? []), ...options.targets.flatMap((t) => t.policies)], '--prometheus-textfile') : null;
+  if (clash) return failureResult({ kind: 'invalid-input', message: clash }, options.format === 'json' ? 'json' : 'text');
   const results = await mapWithConcurrency(options.targets, options.concurrency ?? DEFAULT_CONCURRENCY, (t) => runOne(t, options));
-  const exitCode = fleetExitCode(results.map((r) => r.exitCode));
+  let exitCode = fleetExitCode(results.map((r) => r.exitCode));
+  let metricsError = '';
+  if (textfile) {
+    try {
+      await writeFleetDriftMetrics(textfile, results.flatMap((r) => (r.drift ? [r.drift] : [])));
+    } catch (error) {
+      metricsError = `Error: could not write ${textfile}: ${error instanceof Error ? error.message : String(error)}\n`;
+      exitCode = exitCode === 0 || exitCode === 2 ? EXIT_CODES['invalid-input'] : exitCode;
+    }
+  }
   const format = options.format ?? 'text';
   if (format === 'json') {
     const targets = results.map((r) => ({ name: r.name, address: r.address, exitCode: r.exitCode, result: r.output ? (JSON.parse(r.output) as unknown) : null }));
-    return { exitCode, errors: results.map((r) => r.errors).join(''), output: `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, command: options.command, exitCode, targets }, null, 2)}\n` };
+    return { exitCode, errors: `${results.map((r) => r.errors).join('')}${metricsError}`, output: `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, command: options.command, exitCode, targets }, null, 2)}\n` };
   }
   if (format === 'markdown') {
     const summary = ['| target | exit | result |', '|---|---|---|', ...results.map((r) => `| ${r.name} | ${r.exitCode} | ${resultWords(options.command, r)} |`)];
     const sections = results.map((r) => `## ${r.name} (\`${r.address}\`)\n\n${r.output || `\`\`\`\n${r.errors.trimEnd()}\n\`\`\`\n`}`);
-    return { exitCode, errors: '', output: `# rbac ${options.command}: ${results.length} targets\n\n${summary.join('\n')}\n\n${sections.join('\n')}` };
+    return { exitCode, errors: metricsError, output: `# rbac ${options.command}: ${results.length} targets\n\n${summary.join('\n')}\n\n${sections.join('\n')}` };
   }
   const sections = results.map((r) => `== ${r.name} (${r.address})\n${r.output}${r.errors}`);
-  return { exitCode, errors: '', output: `${sections.join('\n')}\n${table(options.command, results).join('\n')}\n` };
+  return { exitCode, errors: metricsError, output: `${sections.join('\n')}\n${table(options.command, results).join('\n')}\n` };
 }

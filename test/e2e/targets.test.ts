@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register as registerApply } from '../../src/cli/commands/apply.js';
 import { register as registerDrift } from '../../src/cli/commands/drift.js';
 import { register as registerPlan } from '../../src/cli/commands/plan.js';
 import { loadTargets, selectTargets } from '../../src/config/targets.js';
@@ -64,7 +65,7 @@ afterAll(async () => {
   await prod.stop();
 });
 
-const rbac = (args: string[]) => runCommand([registerPlan, registerDrift], args);
+const rbac = (args: string[]) => runCommand([registerPlan, registerDrift, registerApply], args);
 
 describe('rbac.config.yaml', () => {
   it('reads targets, with paths relative to the config and the shared policies first', async () => {
@@ -103,6 +104,19 @@ describe('a fleet run', () => {
     expect(run.exitCode).toBe(2);
   });
 
+  it('writes one Prometheus textfile with every target\'s gauges, labelled by name', async () => {
+    const file = join(dir, 'fleet.prom');
+    const run = await rbac(['drift', '--config', config, '--all-targets', '--prometheus-textfile', file]);
+    expect(run.exitCode).toBe(3);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('milvus_rbac_drift_up{target="staging"} 1');
+    expect(text).toContain('milvus_rbac_drift_up{target="prod"} 1');
+    expect(text).toContain('milvus_rbac_drift_up{target="dev"} 0');
+    expect(text).toContain('milvus_rbac_drift_items{target="prod",kind="role"} 2');
+    expect(text).toMatch(/milvus_rbac_drift_last_success_timestamp_seconds\{target="staging"\} \d+/);
+    expect(text).not.toMatch(/last_success_timestamp_seconds\{target="dev"\}/);
+  });
+
   it('refuses --target with --address, and an unknown target', async () => {
     expect((await rbac(['plan', '--config', config, '--target', 'prod', '--address', '127.0.0.1:1'])).exitCode).toBe(1);
     const unknown = await rbac(['drift', '--config', config, '--target', 'qa']);
@@ -114,5 +128,41 @@ describe('a fleet run', () => {
     expect(fleetExitCode([0, 2, 0])).toBe(2);
     expect(fleetExitCode([0, 0])).toBe(0);
     expect(fleetExitCode([2, 4, 3])).toBe(4);
+  });
+});
+
+describe('rbac apply over a fleet', () => {
+  it('goes target by target in the config\'s order and stops at the first that does not finish', async () => {
+    const ordered = join(dir, 'down-first.yaml');
+    writeFileSync(
+      ordered,
+      ['version: 1', 'policies: [base.yaml]', 'targets:', '  dev:', `    address: ${down}`, '    token: { env: TARGETS_STAGING_TOKEN }', '    timeoutMs: 2000', '  staging:', `    address: ${staging.address}`, '    token: { env: TARGETS_STAGING_TOKEN }', ''].join('\n'),
+    );
+    const stopped = await rbac(['apply', '--config', ordered, '--all-targets', '--auto-approve', '--format', 'json']);
+    const body = JSON.parse(stopped.stdout) as { exitCode: number; targets: { name: string; exitCode: number }[]; notAttempted: string[] };
+    expect(body.targets.map((t) => `${t.name}:${t.exitCode}`)).toEqual(['dev:3']);
+    expect(body.notAttempted).toEqual(['staging']);
+    expect(stopped.exitCode).toBe(3);
+    expect(staging.engine.snapshot().roles.map((r) => r.name)).not.toContain('reader');
+
+    const onward = await rbac(['apply', '--config', ordered, '--all-targets', '--auto-approve', '--keep-going']);
+    expect(onward.exitCode).toBe(3);
+    expect(onward.stdout).toMatch(/^staging +0 +applied$/m);
+    expect(staging.engine.snapshot().roles.map((r) => r.name)).toContain('reader');
+  });
+
+  it('applies the named targets, after which a fleet plan has nothing to do there', async () => {
+    const applied = await rbac(['apply', '--config', config, '--target', 'staging', '--target', 'prod', '--auto-approve']);
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout).toMatch(/^prod +0 +applied$/m);
+    const again = await rbac(['plan', '--config', config, '--target', 'staging', '--target', 'prod']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toMatch(/^prod +http:\/\/127\.0\.0\.1:\d+ +0 +no changes$/m);
+  });
+
+  it('refuses a saved plan file or --address with targets', async () => {
+    const run = await rbac(['apply', 'plan.json', '--config', config, '--all-targets']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('give no saved plan file and no --address');
   });
 });

@@ -1,9 +1,9 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, collect, connectionOrExit, limitsFrom, positiveInteger, wholeNumber } from '../options.js';
-import type { ConnectionFlagValues, LimitFlagValues } from '../options.js';
+import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, positiveInteger, wholeNumber } from '../options.js';
+import type { ConnectionFlagValues, LimitFlagValues, TargetFlagValues } from '../options.js';
 
-interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
+interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues, TargetFlagValues {
   readonly file?: string[];
   readonly autoApprove?: boolean;
   readonly parallelism?: number;
@@ -17,6 +17,7 @@ interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues {
   readonly lock: boolean;
   readonly lockTimeout?: number;
   readonly breakLock?: boolean;
+  readonly keepGoing?: boolean;
   readonly format: 'text' | 'json';
 }
 
@@ -49,17 +50,22 @@ export function register(program: Command): void {
     .option('--lock-timeout <seconds>', 'wait this long for another apply on the same server to finish (default 0: refuse at once)', wholeNumber)
     .option('--break-lock', 'remove the apply lock a crashed apply left on the server, then take it')
     .option('--no-lock', 'do not take the server-side apply lock (a user named rbac_lock_…); only when no other apply can run')
+    .option('--keep-going', 'with several targets: go on to the next target after one that did not finish')
     .addOption(new Option('--format <format>', 'output format (json: one result object at the end)').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExamples:\n  rbac apply -f policy/                      # plan, show, ask, apply\n  rbac plan -f policy/ --out plan.json && rbac apply plan.json --expect-digest <digest>\n  rbac apply -f policy/ --auto-approve --no-destroy --lock-timeout 300\n');
-  addConnectionOptions(addLimitOptions(command)).action(async (planFile: string | undefined, flags: ApplyFlags) => {
+  addTargetOptions(addConnectionOptions(addLimitOptions(command))).action(async (planFile: string | undefined, flags: ApplyFlags) => {
       const files = flags.file ?? [];
-      if (planFile === undefined && files.length === 0) {
+      const fleet = flags.allTargets === true || (flags.target ?? []).length > 0;
+      if (fleet && (planFile !== undefined || flags.address !== undefined)) {
+        process.stderr.write('Error: with --target / --all-targets, give no saved plan file and no --address: each target is planned and applied from its own policies\n');
+        process.exitCode = 1;
+        return;
+      }
+      if (!fleet && planFile === undefined && files.length === 0) {
         process.stderr.write('Error: give a policy (-f policy.yaml), a saved plan file, or both (the plan is then applied only if the policy still gives it)\n');
         process.exitCode = 1;
         return;
       }
-      const connection = await connectionOrExit(flags);
-      if (!connection) return;
       const { runApply, DEFAULT_RETRY } = await import('../../apply/run.js');
       const { shouldUseColour } = await import('../../report/colour.js');
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -70,13 +76,9 @@ export function register(program: Command): void {
         process.stderr.write('\nInterrupted: letting the calls in flight finish (Ctrl-C again to stop now)\n');
         interrupt.abort();
       };
-      process.on('SIGINT', onInterrupt);
-      const result = await runApply({
+      const common = {
         signal: interrupt.signal,
-        connection,
-        source: planFile !== undefined ? { planFile, ...(files.length > 0 ? { policyFiles: files } : {}) } : { policyFiles: files },
         ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
-        limits: limitsFrom(flags),
         colour: flags.format === 'text' && shouldUseColour(process.stdout),
         autoApprove: flags.autoApprove === true,
         interactive,
@@ -91,8 +93,35 @@ export function register(program: Command): void {
         breakLock: flags.breakLock === true,
         format: flags.format,
         progress: process.stdout.isTTY === true ? 'tty' : 'plain',
-        write: (text) => process.stdout.write(text),
-        writeError: (text) => process.stderr.write(text),
+        write: (text: string) => void process.stdout.write(text),
+        writeError: (text: string) => void process.stderr.write(text),
+      } as const;
+      if (fleet) {
+        const { loadTargets, selectTargets } = await import('../../config/targets.js');
+        const { applyFleet } = await import('../../fleet/apply.js');
+        let targets;
+        try {
+          targets = selectTargets(await loadTargets(flags.config ?? 'rbac.config.yaml'), flags.target ?? [], flags.allTargets === true);
+        } catch (error) {
+          process.stderr.write(`Error: ${(error as Error).message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.on('SIGINT', onInterrupt);
+        const run = await applyFleet({ targets, apply: common, ...(files.length > 0 ? { files } : {}), keepGoing: flags.keepGoing === true, ...(flags.debug ? { debug: true } : {}) });
+        process.off('SIGINT', onInterrupt);
+        if (run.output) process.stdout.write(run.output);
+        process.exitCode = run.exitCode;
+        return;
+      }
+      const connection = await connectionOrExit(flags);
+      if (!connection) return;
+      process.on('SIGINT', onInterrupt);
+      const result = await runApply({
+        ...common,
+        connection,
+        source: planFile !== undefined ? { planFile, ...(files.length > 0 ? { policyFiles: files } : {}) } : { policyFiles: files },
+        limits: limitsFrom(flags),
       });
       process.off('SIGINT', onInterrupt);
       process.exitCode = result.exitCode;
