@@ -4,9 +4,9 @@ import { applyExitCode, APPLY_FORMAT_VERSION } from '../apply/result.js';
 import type { ApplyResult } from '../apply/result.js';
 import type { Target } from '../config/targets.js';
 import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
-import { EXIT_CODES, failureOf } from '../pipeline/failure.js';
-import type { FailureKind } from '../pipeline/failure.js';
+import { EXIT_CODES, failureKindOf, failureOf } from '../pipeline/failure.js';
 import { fleetExitCode } from './run.js';
+import { textTable } from './table.js';
 
 /**
  * `rbac apply --target a --target b` / `--all-targets`: target by target in the config's order
@@ -34,7 +34,6 @@ interface Applied {
   readonly result?: ApplyResult;
 }
 
-const KIND_OF_CODE = new Map<number, FailureKind>(Object.entries(EXIT_CODES).map(([kind, code]) => [code, kind as FailureKind]));
 
 export async function applyFleet(options: ApplyFleetOptions): Promise<{ exitCode: number; output: string }> {
   const json = options.apply.format === 'json';
@@ -78,11 +77,9 @@ export async function applyFleet(options: ApplyFleetOptions): Promise<{ exitCode
   }
   const rows = [
     ['target', 'exit', 'result'],
-    ...done.map((d) => [d.name, String(d.exitCode), d.exitCode === 0 ? d.status : `${d.status} (${KIND_OF_CODE.get(d.exitCode) ?? 'error'})`]),
+    ...done.map((d) => [d.name, String(d.exitCode), d.exitCode === 0 ? d.status : `${d.status} (${failureKindOf(d.exitCode) ?? 'error'})`]),
     ...notAttempted.map((name) => [name, '-', 'not attempted: an earlier target did not finish (--keep-going goes on)']),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const table = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
-  write(`\n${table}\n`);
+  write(`\n${textTable(rows)}\n`);
   return { exitCode, output: '' };
 }

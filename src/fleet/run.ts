@@ -5,10 +5,10 @@ import { runDrift } from '../drift/run.js';
 import { overwritesInput } from '../pipeline/output-guard.js';
 import { mapWithConcurrency } from '../milvus/concurrency.js';
 import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
-import { EXIT_CODES, failureOf, failureResult } from '../pipeline/failure.js';
-import type { FailureKind } from '../pipeline/failure.js';
+import { EXIT_CODES, failureKindOf, failureOf, failureResult } from '../pipeline/failure.js';
 import { runPlan } from '../pipeline/run-plan.js';
 import { JSON_FORMAT_VERSION } from '../report/format-version.js';
+import { textTable } from './table.js';
 
 /**
  * `rbac plan` and `rbac drift` over several named targets in one run: in parallel (a few at a
@@ -45,7 +45,6 @@ interface TargetResult {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-const KIND_OF_CODE = new Map<number, FailureKind>(Object.entries(EXIT_CODES).map(([kind, code]) => [code, kind as FailureKind]));
 
 async function runOne(target: Target, options: RunFleetOptions): Promise<TargetResult> {
   const format = options.format ?? 'text';
@@ -81,13 +80,11 @@ export function fleetExitCode(codes: readonly number[]): number {
 function resultWords(command: FleetCommand, r: TargetResult): string {
   if (r.exitCode === 0) return command === 'plan' ? 'no changes' : 'in sync';
   if (r.exitCode === 2) return `${command === 'plan' ? 'changes' : 'drift'} (${r.steps ?? 0} step${r.steps === 1 ? '' : 's'})`;
-  return `failed: ${KIND_OF_CODE.get(r.exitCode) ?? 'error'}`;
+  return `failed: ${failureKindOf(r.exitCode) ?? 'error'}`;
 }
 
-function table(command: FleetCommand, results: readonly TargetResult[]): string[] {
-  const rows = [['target', 'address', 'exit', 'result'], ...results.map((r) => [r.name, r.address, String(r.exitCode), resultWords(command, r)])];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+function table(command: FleetCommand, results: readonly TargetResult[]): string {
+  return textTable([['target', 'address', 'exit', 'result'], ...results.map((r) => [r.name, r.address, String(r.exitCode), resultWords(command, r)])]);
 }
 
 export async function runFleet(options: RunFleetOptions): Promise<{ exitCode: number; output: string; errors: string }> {
@@ -116,5 +113,5 @@ export async function runFleet(options: RunFleetOptions): Promise<{ exitCode: nu
     return { exitCode, errors: metricsError, output: `# rbac ${options.command}: ${results.length} targets\n\n${summary.join('\n')}\n\n${sections.join('\n')}` };
   }
   const sections = results.map((r) => `== ${r.name} (${r.address})\n${r.output}${r.errors}`);
-  return { exitCode, errors: metricsError, output: `${sections.join('\n')}\n${table(options.command, results).join('\n')}\n` };
+  return { exitCode, errors: metricsError, output: `${sections.join('\n')}\n${table(options.command, results)}\n` };
 }

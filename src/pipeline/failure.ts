@@ -23,6 +23,11 @@ export const EXIT_CODES: Readonly<Record<FailureKind, number>> = Object.freeze({
   interrupted: 130,
 });
 
+/** The kind of failure an exit code stands for (undefined for 0, 2 and codes not ours). */
+export function failureKindOf(exitCode: number): FailureKind | undefined {
+  return (Object.keys(EXIT_CODES) as FailureKind[]).find((kind) => EXIT_CODES[kind] === exitCode);
+}
+
 /** The version of the JSON error object's shape. */
 export const ERROR_FORMAT_VERSION = 1;
 
