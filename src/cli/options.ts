@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import type { Target } from '../config/targets.js';
 import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection-settings.js';
 
 /** Option parsers and the option sets several commands share; flags only, no behaviour. */
@@ -109,6 +110,18 @@ export function addTargetOptions(command: Command): Command {
     .option('--all-targets', 'every target in the config');
 }
 
+/** The targets the flags name, from the config; a config error is reported (exit 1) and undefined comes back. */
+export async function targetsOrExit(flags: TargetFlagValues): Promise<Target[] | undefined> {
+  const { loadTargets, selectTargets } = await import('../config/targets.js');
+  try {
+    return selectTargets(await loadTargets(flags.config ?? 'rbac.config.yaml'), flags.target ?? [], flags.allTargets === true);
+  } catch (error) {
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
 /**
  * Runs `rbac plan` or `rbac drift` over the targets the flags name, or returns false when they
  * name none (the command then runs against --address / MILVUS_ADDRESS as usual).
@@ -123,16 +136,9 @@ export async function runOnTargets(
     process.exitCode = 1;
     return true;
   }
-  const { ConfigError, loadTargets, selectTargets } = await import('../config/targets.js');
+  const targets = await targetsOrExit(flags);
+  if (!targets) return true;
   const { runFleet } = await import('../fleet/run.js');
-  let targets;
-  try {
-    targets = selectTargets(await loadTargets(flags.config ?? 'rbac.config.yaml'), flags.target ?? [], flags.allTargets === true);
-  } catch (error) {
-    process.stderr.write(`Error: ${error instanceof ConfigError ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-    return true;
-  }
   printResult(
     await runFleet({
       command,

@@ -3,10 +3,12 @@ import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import type { ObjectLimits } from '../model/names.js';
 import { overwritesInput } from '../pipeline/output-guard.js';
 import { planAgainstLive } from '../pipeline/plan-against-live.js';
-import { failure, formattedLines, invalidPolicy } from '../pipeline/run-plan.js';
+import { failureResult } from '../pipeline/failure.js';
+import { formattedLines, invalidPolicy } from '../pipeline/run-plan.js';
 import { withConnection } from '../pipeline/with-connection.js';
 import { renderPlan } from '../report/index.js';
 import { writeDriftMetrics } from './prometheus.js';
+import type { DriftCheck } from './prometheus.js';
 import { driftReport, driftSummaryLine, renderDriftJson } from './report.js';
 import type { DriftReport } from './report.js';
 
@@ -36,6 +38,8 @@ export interface RunDriftResult {
   readonly output: string;
   readonly errors: string;
   readonly report?: DriftReport;
+  /** The check as the gauges report it, when one ran. */
+  readonly check?: DriftCheck;
 }
 
 function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], format: DriftFormat, colour: boolean): string {
@@ -50,31 +54,35 @@ function render(report: DriftReport, plan: Parameters<typeof renderPlan>[0], for
 
 async function check(conn: MilvusConnection, options: RunDriftOptions): Promise<RunDriftResult> {
   const planned = await planAgainstLive(conn, options.files, { ...(options.limits ? { limits: options.limits } : {}), ...(options.env ? { env: options.env } : {}) });
-  if ('invalid' in planned) return failure(invalidPolicy(planned), options.format);
+  if ('invalid' in planned) return failureResult(invalidPolicy(planned), options.format);
   const report = driftReport(planned.plan, planned.desired, planned.live.state, planned.waiting);
   const output = render(report, planned.plan, options.format ?? 'text', options.colour ?? false);
   return { exitCode: report.inSync ? 0 : 2, output, errors: formattedLines(planned.diagnostics), report };
 }
 
-export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {
-  const clash = options.prometheusTextfile ? overwritesInput(options.prometheusTextfile, options.files, '--prometheus-textfile') : null;
-  if (clash) return failure({ kind: 'invalid-input', message: clash }, options.format);
+/** One check with its timing, as the gauges report it; `target` labels them (default: the address). */
+export async function timedDriftCheck(options: RunDriftOptions, target: string = options.connection.address): Promise<{ result: RunDriftResult; check: DriftCheck }> {
   const clock = options.now ?? (() => new Date());
   const started = clock().getTime();
-  const result = await withConnection<RunDriftResult>(options.connection, (conn) => check(conn, options), (f) => failure(f, options.format), options.files);
+  const result = await withConnection<RunDriftResult>(options.connection, (conn) => check(conn, options), (f) => failureResult(f, options.format), options.files);
+  const finished = clock().getTime();
+  return {
+    result,
+    check: { ...(result.report ? { report: result.report } : {}), durationSeconds: (finished - started) / 1000, finishedAt: Math.floor(finished / 1000), target },
+  };
+}
+
+export async function runDrift(options: RunDriftOptions): Promise<RunDriftResult> {
+  const clash = options.prometheusTextfile ? overwritesInput(options.prometheusTextfile, options.files, '--prometheus-textfile') : null;
+  if (clash) return failureResult({ kind: 'invalid-input', message: clash }, options.format);
+  const { result, check: done } = await timedDriftCheck(options);
   if (options.prometheusTextfile) {
-    const finished = clock().getTime();
     try {
-      await writeDriftMetrics(options.prometheusTextfile, {
-        ...(result.report ? { report: result.report } : {}),
-        durationSeconds: (finished - started) / 1000,
-        finishedAt: Math.floor(finished / 1000),
-        target: options.connection.address,
-      });
+      await writeDriftMetrics(options.prometheusTextfile, done);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { ...result, exitCode: 1, errors: `${result.errors}Error: could not write ${options.prometheusTextfile}: ${message}\n` };
+      return { ...result, check: done, exitCode: 1, errors: `${result.errors}Error: could not write ${options.prometheusTextfile}: ${message}\n` };
     }
   }
-  return result;
+  return { ...result, check: done };
 }

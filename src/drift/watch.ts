@@ -17,14 +17,8 @@ export async function watchDrift(
   metrics?: DriftMetrics,
 ): Promise<void> {
   while (!signal.aborted) {
-    const started = performance.now();
     const result = await runDrift(options);
-    metrics?.record({
-      ...(result.report ? { report: result.report } : {}),
-      durationSeconds: (performance.now() - started) / 1000,
-      finishedAt: Math.floor(Date.now() / 1000),
-      target: options.connection.address,
-    });
+    if (result.check) metrics?.record(result.check);
     onResult(result);
     try {
       await sleep(intervalMs, undefined, { signal });

@@ -3,9 +3,8 @@ import type { RunApplyOptions } from '../apply/run.js';
 import { applyExitCode, APPLY_FORMAT_VERSION } from '../apply/result.js';
 import type { ApplyResult } from '../apply/result.js';
 import type { Target } from '../config/targets.js';
-import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
 import { EXIT_CODES, failureKindOf, failureOf } from '../pipeline/failure.js';
-import { fleetExitCode } from './run.js';
+import { connectionOf, fleetExitCode } from './run.js';
 import { textTable } from './table.js';
 
 /**
@@ -45,7 +44,7 @@ export async function applyFleet(options: ApplyFleetOptions): Promise<{ exitCode
     write(`${index > 0 ? '\n' : ''}== ${target.name} (${address})\n`);
     let connection;
     try {
-      connection = connectionOptionsFromEnv({ ...target.connection, ...(options.debug ? { debug: true } : {}) }, options.env ?? process.env);
+      connection = connectionOf(target, options);
     } catch (error) {
       const failure = failureOf(error, address);
       write(`Error: ${failure.message}\n`);

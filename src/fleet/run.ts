@@ -1,10 +1,11 @@
 import type { Target } from '../config/targets.js';
 import { writeFleetDriftMetrics } from '../drift/prometheus.js';
 import type { DriftCheck } from '../drift/prometheus.js';
-import { runDrift } from '../drift/run.js';
+import { timedDriftCheck } from '../drift/run.js';
 import { overwritesInput } from '../pipeline/output-guard.js';
 import { mapWithConcurrency } from '../milvus/concurrency.js';
 import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
+import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import { EXIT_CODES, failureKindOf, failureOf, failureResult } from '../pipeline/failure.js';
 import { runPlan } from '../pipeline/run-plan.js';
 import { JSON_FORMAT_VERSION } from '../report/format-version.js';
@@ -46,13 +47,18 @@ interface TargetResult {
 
 const DEFAULT_CONCURRENCY = 4;
 
+/** A target's connection options, secrets read from where the config names them. Throws ConnectionError or SecretError. */
+export function connectionOf(target: Target, options: { readonly debug?: boolean; readonly env?: NodeJS.ProcessEnv }): ConnectionOptions {
+  return connectionOptionsFromEnv({ ...target.connection, ...(options.debug ? { debug: true } : {}) }, options.env ?? process.env);
+}
+
 async function runOne(target: Target, options: RunFleetOptions): Promise<TargetResult> {
   const format = options.format ?? 'text';
   const address = target.connection.address ?? '';
   const files = options.files && options.files.length > 0 ? options.files : target.policies;
   let connection;
   try {
-    connection = connectionOptionsFromEnv({ ...target.connection, ...(options.debug ? { debug: true } : {}) }, options.env ?? process.env);
+    connection = connectionOf(target, options);
   } catch (error) {
     return { name: target.name, address, ...failureResult(failureOf(error, address), format === 'json' ? 'json' : 'text') };
   }
@@ -61,14 +67,8 @@ async function runOne(target: Target, options: RunFleetOptions): Promise<TargetR
     const r = await runPlan({ files, connection, format, detailedExitcode: true, ...limits, ...(options.env ? { env: options.env } : {}) });
     return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, ...(r.plan ? { steps: r.plan.steps.length } : {}) };
   }
-  const started = performance.now();
-  const r = await runDrift({ files, connection, format, ...limits, ...(options.env ? { env: options.env } : {}) });
-  const drift: DriftCheck = {
-    ...(r.report ? { report: r.report } : {}),
-    durationSeconds: (performance.now() - started) / 1000,
-    finishedAt: Math.floor(Date.now() / 1000),
-    target: target.name,
-  };
+  // The fleet writes one textfile for all targets, so each check runs without one.
+  const { result: r, check: drift } = await timedDriftCheck({ files, connection, format, ...limits, ...(options.env ? { env: options.env } : {}) }, target.name);
   return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, drift, ...(r.report ? { steps: r.report.steps } : {}) };
 }
 

@@ -39,11 +39,6 @@ export interface RunPlanResult {
   readonly plan?: Plan;
 }
 
-/** A result that says only what went wrong: on stderr, or with --format json as an object on stdout; drift shares it. */
-export function failure(failed: Failure, format: string = 'text'): RunPlanResult {
-  return failureResult(failed, format);
-}
-
 /** The pipeline's answer for a policy that does not load. */
 export function invalidPolicy(planned: InvalidPolicy): Failure {
   return { kind: 'invalid-input', message: planned.message, diagnostics: planned.diagnostics };
@@ -59,7 +54,7 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
     ...(options.now ? { now: options.now } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
-  if ('invalid' in planned) return failure(invalidPolicy(planned), options.format);
+  if ('invalid' in planned) return failureResult(invalidPolicy(planned), options.format);
   const unreadable = unavailablePasswordSources(planned.plan.steps, options.env);
   const plan = unreadable.length > 0 ? { ...planned.plan, warnings: [...planned.plan.warnings, ...unreadable] } : planned.plan;
   if (options.out) await writePlanFile(options.out, plan);
@@ -71,6 +66,6 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
 
 export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
   const clash = options.out ? overwritesInput(options.out, options.files, '--out') : null;
-  if (clash) return failure({ kind: 'invalid-input', message: clash }, options.format);
-  return withConnection(options.connection, (conn) => planWith(conn, options), (f) => failure(f, options.format), options.files);
+  if (clash) return failureResult({ kind: 'invalid-input', message: clash }, options.format);
+  return withConnection(options.connection, (conn) => planWith(conn, options), (f) => failureResult(f, options.format), options.files);
 }

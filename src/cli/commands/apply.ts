@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, positiveInteger, wholeNumber } from '../options.js';
+import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, positiveInteger, targetsOrExit, wholeNumber } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues, TargetFlagValues } from '../options.js';
 
 interface ApplyFlags extends ConnectionFlagValues, LimitFlagValues, TargetFlagValues {
@@ -97,16 +97,9 @@ export function register(program: Command): void {
         writeError: (text: string) => void process.stderr.write(text),
       } as const;
       if (fleet) {
-        const { loadTargets, selectTargets } = await import('../../config/targets.js');
+        const targets = await targetsOrExit(flags);
+        if (!targets) return;
         const { applyFleet } = await import('../../fleet/apply.js');
-        let targets;
-        try {
-          targets = selectTargets(await loadTargets(flags.config ?? 'rbac.config.yaml'), flags.target ?? [], flags.allTargets === true);
-        } catch (error) {
-          process.stderr.write(`Error: ${(error as Error).message}\n`);
-          process.exitCode = 1;
-          return;
-        }
         process.on('SIGINT', onInterrupt);
         const run = await applyFleet({ targets, apply: common, ...(files.length > 0 ? { files } : {}), keepGoing: flags.keepGoing === true, ...(flags.debug ? { debug: true } : {}) });
         process.off('SIGINT', onInterrupt);
