@@ -23,7 +23,7 @@ export function wholeNumber(value: string): number {
 }
 
 /** The connection flags commander hands over (options.ts registers them). */
-export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'timeoutMs' | 'debug'>;
+export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'certFile' | 'keyFile' | 'serverName' | 'timeoutMs' | 'debug'>;
 
 /** Secrets are named by environment variable or file, never given on the command line. */
 export function addConnectionOptions(command: Command): Command {
@@ -34,8 +34,11 @@ export function addConnectionOptions(command: Command): Command {
     .option('--user <name>', 'user name for password login (default $MILVUS_USER)')
     .option('--password-env <name>', 'env var holding the password (default $MILVUS_PASSWORD)')
     .option('--password-file <path>', 'file holding the password')
-    .option('--tls', 'use TLS')
-    .option('--ca-file <path>', 'CA certificate for TLS')
+    .option('--tls', 'use TLS (default $MILVUS_TLS; on by itself with any of the TLS files below or an https:// address)')
+    .option('--ca-file <path>', "PEM CA certificate that signed the server's (default $MILVUS_TLS_CA)")
+    .option('--cert-file <path>', 'two-way TLS: PEM client certificate (default $MILVUS_TLS_CERT)')
+    .option('--key-file <path>', 'two-way TLS: PEM key of the client certificate (default $MILVUS_TLS_KEY)')
+    .option('--server-name <name>', "name to check the server's certificate against instead of the address's host (default $MILVUS_TLS_SERVER_NAME)")
     .option('--timeout-ms <ms>', 'per-call deadline in milliseconds', positiveInteger)
     .option('-v, --debug', 'log each call to Milvus on stderr: method, what it is about, duration, outcome (never a secret)');
 }
@@ -50,6 +53,9 @@ export function connectionFlags(flags: ConnectionFlagValues): ConnectionFlags {
     ...(flags.passwordFile !== undefined ? { passwordFile: flags.passwordFile } : {}),
     ...(flags.tls ? { tls: true } : {}),
     ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}),
+    ...(flags.certFile !== undefined ? { certFile: flags.certFile } : {}),
+    ...(flags.keyFile !== undefined ? { keyFile: flags.keyFile } : {}),
+    ...(flags.serverName !== undefined ? { serverName: flags.serverName } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     ...(flags.debug ? { debug: true } : {}),
   };

@@ -19,7 +19,7 @@ interface TargetSpec {
   readonly token?: Secret;
   readonly user?: string;
   readonly password?: Secret;
-  readonly tls?: boolean | { readonly ca?: string };
+  readonly tls?: boolean | { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly serverName?: string };
   readonly timeoutMs?: number;
   readonly limits?: Partial<ObjectLimits>;
   readonly policies?: readonly string[];
@@ -73,7 +73,17 @@ export const CONFIG_SCHEMA = {
           token: secret,
           user: { type: 'string', minLength: 1 },
           password: secret,
-          tls: { anyOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { ca: { type: 'string', minLength: 1 } } }] },
+          tls: {
+            anyOf: [
+              { type: 'boolean' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                dependencies: { cert: ['key'], key: ['cert'] },
+                properties: { ca: { type: 'string', minLength: 1 }, cert: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 1 }, serverName: { type: 'string', minLength: 1 } },
+              },
+            ],
+          },
           timeoutMs: { type: 'integer', minimum: 1 },
           limits: { type: 'object', additionalProperties: false, properties: { maxUsers: { type: 'integer', minimum: 1 }, maxRoles: { type: 'integer', minimum: 2 } } },
           policies: paths,
@@ -90,6 +100,16 @@ function lineOf(doc: ReturnType<typeof parseDocument>, text: string, path: reado
   const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0] ?? 0;
   return text.slice(0, offset).split('\n').length;
+}
+
+function tlsFlags(tls: Exclude<TargetSpec['tls'], boolean | undefined>, absolute: (p: string) => string): ConnectionFlags {
+  return {
+    tls: true,
+    ...(tls.ca ? { caFile: absolute(tls.ca) } : {}),
+    ...(tls.cert ? { certFile: absolute(tls.cert) } : {}),
+    ...(tls.key ? { keyFile: absolute(tls.key) } : {}),
+    ...(tls.serverName ? { serverName: tls.serverName } : {}),
+  };
 }
 
 export async function loadTargets(file: string): Promise<Target[]> {
@@ -121,7 +141,7 @@ export async function loadTargets(file: string): Promise<Target[]> {
       ...(t.user ? { user: t.user } : {}),
       ...(t.password ? ('env' in t.password ? { passwordEnv: t.password.env } : { passwordFile: absolute(t.password.file) }) : {}),
       ...(t.tls === true ? { tls: true } : {}),
-      ...(typeof t.tls === 'object' && t.tls.ca ? { tls: true, caFile: absolute(t.tls.ca) } : {}),
+      ...(typeof t.tls === 'object' ? tlsFlags(t.tls, absolute) : {}),
       ...(t.timeoutMs ? { timeoutMs: t.timeoutMs } : {}),
     };
     return { name, connection, ...(t.limits ? { limits: t.limits } : {}), policies: [...(spec.policies ?? []), ...(t.policies ?? [])].map(absolute) };

@@ -3,7 +3,9 @@
  * MilvusService, for tests and for CI without a Milvus. It is a test double, not Milvus.
  */
 export { startEmulator, resolveVersion } from './server.js';
-export type { EmulatorOptions, EmulatorSeed, RunningEmulator } from './server.js';
+export type { EmulatorOptions, EmulatorSeed, EmulatorTls, RunningEmulator } from './server.js';
+export { readEmulatorTls } from './tls-files.js';
+export type { EmulatorTlsFiles } from './tls-files.js';
 export { FaultController, injectedStatus } from './faults.js';
 export type { FaultAction, InjectedError, MethodMatcher, FailOptions } from './faults.js';
 export { errorStatus, successStatus, customStatus } from './status.js';

@@ -37,6 +37,16 @@ export interface EmulatorOptions {
   readonly authorization?: boolean;
   /** Milvus's common.security.superUsers: callers who change a password without the current one. */
   readonly superUsers?: readonly string[];
+  /** Serve TLS (Milvus's common.security.tlsMode 1), or two-way TLS (tlsMode 2) when `clientCa` is given. */
+  readonly tls?: EmulatorTls;
+}
+
+/** PEM text, as Milvus's tls.serverPemPath, tls.serverKeyPath and tls.caPemPath files hold it. */
+export interface EmulatorTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** Require client certificates signed by this CA. */
+  readonly clientCa?: string | Buffer;
 }
 
 export interface RunningEmulator {
@@ -46,6 +56,8 @@ export interface RunningEmulator {
   readonly port: number;
   /** What GetVersion reports. */
   readonly version: string;
+  /** 'off', 'one-way' or 'two-way' (client certificates required). */
+  readonly tls: 'off' | 'one-way' | 'two-way';
   readonly faults: FaultController;
   readonly engine: RbacEngine;
   stop(): Promise<void>;
@@ -59,6 +71,20 @@ export function resolveVersion(input: string): { text: string; version: MilvusVe
   const version = parseMilvusVersion(text);
   if (!version) throw new Error(`not a Milvus version: ${JSON.stringify(input)} (use one of ${VERSION_PROFILES.join(', ')} or a full version such as 2.6.19)`);
   return { text: text.startsWith('v') ? text : `v${text}`, version };
+}
+
+/**
+ * TLS ends at the gRPC server itself, behind the relay, as it does in Milvus's proxy: the relay
+ * passes the encrypted bytes on, so dropping connections still works.
+ */
+function serverCredentials(tls: EmulatorTls | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  const buffer = (pem: string | Buffer): Buffer => (typeof pem === 'string' ? Buffer.from(pem) : pem);
+  return ServerCredentials.createSsl(
+    tls.clientCa ? buffer(tls.clientCa) : null,
+    [{ cert_chain: buffer(tls.cert), private_key: buffer(tls.key) }],
+    tls.clientCa !== undefined,
+  );
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -156,7 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   server.addService(milvusServiceDefinition(), implementation);
   const upstreamPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+    server.bindAsync('127.0.0.1:0', serverCredentials(options.tls), (error, port) => (error ? reject(error) : resolve(port)));
   });
   try {
     relay = await Relay.start(host, options.port ?? 0, upstreamPort);
@@ -172,6 +198,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     port,
     version: versionString,
+    tls: !options.tls ? 'off' : options.tls.clientCa ? 'two-way' : 'one-way',
     faults,
     engine,
     async stop() {

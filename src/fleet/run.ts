@@ -49,7 +49,20 @@ const DEFAULT_CONCURRENCY = 4;
 
 /** A target's connection options, secrets read from where the config names them. Throws ConnectionError or SecretError. */
 export function connectionOf(target: Target, options: { readonly debug?: boolean; readonly env?: NodeJS.ProcessEnv }): ConnectionOptions {
-  return connectionOptionsFromEnv({ ...target.connection, ...(options.debug ? { debug: true } : {}) }, options.env ?? process.env);
+  return connectionOptionsFromEnv({ ...target.connection, ...(options.debug ? { debug: true } : {}) }, configuredOnly(target, options.env ?? process.env));
+}
+
+/** The variables a single-address run falls back on. */
+const FALLBACK_VARIABLES = ['MILVUS_ADDRESS', 'MILVUS_URI', 'MILVUS_TOKEN', 'MILVUS_USER', 'MILVUS_PASSWORD', 'MILVUS_TLS', 'MILVUS_TLS_CA', 'MILVUS_TLS_CERT', 'MILVUS_TLS_KEY', 'MILVUS_TLS_SERVER_NAME'];
+
+/**
+ * A target is what the config says, nothing more: a MILVUS_TOKEN or MILVUS_TLS left in the shell
+ * for one-off runs must not log in to, or switch TLS on for, every target that names neither.
+ * A variable the target names itself (`token: { env: MILVUS_TOKEN }`) stays.
+ */
+function configuredOnly(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const named = new Set([target.connection.tokenEnv, target.connection.passwordEnv]);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => named.has(name) || !FALLBACK_VARIABLES.includes(name)));
 }
 
 async function runOne(target: Target, options: RunFleetOptions): Promise<TargetResult> {

@@ -21,6 +21,8 @@ interface Context {
   readonly tls: boolean;
   /** While connecting: a connection closed at once then says something about TLS; later it does not. */
   readonly connecting: boolean;
+  /** A client certificate was offered (two-way TLS). */
+  readonly clientCertificate?: boolean;
 }
 
 const RULES: readonly { test: RegExp; explain: (ctx: Context) => Explained }[] = [
@@ -53,15 +55,31 @@ const RULES: readonly { test: RegExp; explain: (ctx: Context) => Explained }[] =
     explain: () => ({
       reason: 'unreachable',
       cause: "the server's TLS certificate is not made out to that host",
-      fix: 'connect by a name the certificate lists (its subject alternative names)',
+      fix: 'connect by a name the certificate lists (its subject alternative names), or give that name with --server-name NAME',
     }),
   },
   {
     test: /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer|certificate verify failed|UNABLE_TO_VERIFY|DEPTH_ZERO_SELF_SIGNED/i,
     explain: () => ({
       reason: 'unreachable',
-      cause: "the server's TLS certificate is not signed by a certificate authority this machine trusts",
+      cause: "the server's TLS certificate is not signed by a certificate authority this client trusts (the --ca-file given, else the system's)",
       fix: "pass the CA certificate that signed the server's with --ca-file FILE",
+    }),
+  },
+  {
+    test: /alert certificate required|peer did not return a certificate/i,
+    explain: () => ({
+      reason: 'unreachable',
+      cause: 'the server requires a client certificate (two-way TLS) and none was given',
+      fix: 'give the client certificate and its key with --cert-file and --key-file (or MILVUS_TLS_CERT and MILVUS_TLS_KEY)',
+    }),
+  },
+  {
+    test: /alert unknown ca|alert bad certificate|alert certificate unknown|alert decrypt error/i,
+    explain: () => ({
+      reason: 'unreachable',
+      cause: 'the server refused the client certificate',
+      fix: "use a client certificate signed by the CA the server trusts for clients (its tls.caPemPath)",
     }),
   },
   {
@@ -80,7 +98,7 @@ function redactedReason(failure: MilvusCallError): string {
 }
 
 /** The plain-text server behind a TLS client, or a TLS server behind a plain client, closes at once. */
-const CLOSED_AT_HANDSHAKE = /ECONNRESET|socket hang up|Connection dropped|Protocol error|RST_STREAM|EPROTO/i;
+const CLOSED_AT_HANDSHAKE = /ECONNRESET|socket hang up|Connection dropped|Protocol error|RST_STREAM|EPROTO|Failed to connect/i;
 
 export function explainConnectionFailure(failure: MilvusCallError, ctx: Context): Explained | null {
   const text = `${failure.reason} ${failure.message}`;
@@ -102,6 +120,15 @@ export function explainConnectionFailure(failure: MilvusCallError, ctx: Context)
       return { reason: 'not-allowed', cause: `Milvus at ${ctx.address} refused the request: ${failure.reason}`, fix: 'connect as a user that holds the privilege named, or grant it' };
     case 'UNAVAILABLE':
       if (ctx.connecting && CLOSED_AT_HANDSHAKE.test(text)) {
+        // With TLS 1.3 a server checks the client's certificate after the client's side of the
+        // handshake is done, so a refused certificate reaches grpc-js as a bare closed connection.
+        if (ctx.tls && ctx.clientCertificate) {
+          return {
+            reason: 'unreachable',
+            cause: 'the server closed the connection during the TLS handshake: most likely it does not accept the client certificate',
+            fix: 'use a client certificate signed by the CA the server trusts for clients (its tls.caPemPath), or check that the server serves TLS on this port',
+          };
+        }
         return ctx.tls
           ? { reason: 'unreachable', cause: 'the server closed the connection during the TLS handshake', fix: 'check that the server serves TLS on this port, or connect without --tls' }
           : { reason: 'unreachable', cause: 'the server closed the connection at once', fix: 'if the server requires TLS, add --tls (and --ca-file for a private CA)' };

@@ -19,7 +19,12 @@ export interface ConnectionOptions {
   readonly address: string;
   readonly credentials: Credentials;
   readonly tls: boolean;
+  /** PEM files: the CA that signed the server's certificate; this client's certificate and key (two-way TLS). */
   readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** The name to check the server's certificate against, when it differs from the address's host. */
+  readonly serverName?: string;
   /** Per-call deadline in milliseconds (also bounds the version probe). */
   readonly timeoutMs: number;
   /** Retries done by the SDK itself on retryable gRPC errors; the apply executor retries on its own, so 0 there. */
@@ -42,6 +47,9 @@ export interface ConnectionFlags {
   readonly passwordFile?: string;
   readonly tls?: boolean;
   readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly serverName?: string;
   readonly timeoutMs?: number;
   readonly sdkRetries?: number;
   readonly poolSize?: number;
@@ -123,6 +131,38 @@ function resolveSecret(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Resolved
   return { kind: 'none' };
 }
 
+type TlsSettings = Pick<ConnectionOptions, 'tls' | 'caFile' | 'certFile' | 'keyFile' | 'serverName'>;
+
+/** `1`, `true`, `yes` and `on` turn MILVUS_TLS on; anything else (or nothing) leaves it to the other settings. */
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+
+/**
+ * TLS from flags, else from MILVUS_TLS, MILVUS_TLS_CA, MILVUS_TLS_CERT, MILVUS_TLS_KEY and
+ * MILVUS_TLS_SERVER_NAME. Any file or a server name turns TLS on; a certificate needs its key.
+ */
+function tlsSettingsOf(flags: ConnectionFlags, env: NodeJS.ProcessEnv): TlsSettings {
+  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name]?.trim() || undefined);
+  const caFile = pick(flags.caFile, 'MILVUS_TLS_CA');
+  const certFile = pick(flags.certFile, 'MILVUS_TLS_CERT');
+  const keyFile = pick(flags.keyFile, 'MILVUS_TLS_KEY');
+  const serverName = pick(flags.serverName, 'MILVUS_TLS_SERVER_NAME');
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new ConnectionError(
+      `two-way TLS needs both a client certificate and its key; only the ${certFile ? 'certificate' : 'key'} was given`,
+      'config',
+      'give both --cert-file and --key-file (or MILVUS_TLS_CERT and MILVUS_TLS_KEY)',
+    );
+  }
+  const asked = Boolean(flags.tls) || TRUE_WORDS.has((env.MILVUS_TLS ?? '').trim().toLowerCase());
+  return {
+    tls: asked || Boolean(caFile ?? certFile ?? serverName),
+    ...(caFile ? { caFile } : {}),
+    ...(certFile ? { certFile } : {}),
+    ...(keyFile ? { keyFile } : {}),
+    ...(serverName ? { serverName } : {}),
+  };
+}
+
 /**
  * Builds connection options from flags, falling back to MILVUS_ADDRESS (or MILVUS_URI, the name
  * the Milvus clients read), MILVUS_TOKEN, MILVUS_USER and MILVUS_PASSWORD. A token
@@ -147,12 +187,13 @@ export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJ
     credentials = { kind: 'password', user: secret.user, password: () => password };
     user = secret.user;
   }
-  const tls = Boolean(flags.tls) || Boolean(flags.caFile) || address.startsWith('https://');
+  const tlsSettings = tlsSettingsOf(flags, env);
+  const tls = tlsSettings.tls || address.startsWith('https://');
   return {
     address,
     credentials,
+    ...tlsSettings,
     tls,
-    ...(flags.caFile ? { caFile: flags.caFile } : {}),
     timeoutMs: flags.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     sdkRetries: flags.sdkRetries ?? 0,
     poolSize: flags.poolSize ?? DEFAULT_POOL_SIZE,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { getAuthString, MilvusClient, logger as sdkLogger } from '@zilliz/milvus2-sdk-node';
 import type { ClientConfig } from '@zilliz/milvus2-sdk-node';
 import { featuresOf, parseMilvusVersion } from '../model/versions.js';
@@ -93,6 +94,35 @@ export function newClientChannelOptions(): Record<string, number> {
   return { ...CHANNEL_OPTIONS, 'grpc.milvus_rbac_client': ++clientsMade };
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
+const PEM_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/;
+
+/** Reads a TLS file here rather than in the SDK, so a wrong path or content says which setting to fix. */
+function pemFile(path: string, what: string, setting: string, kind: RegExp): Buffer {
+  let content: Buffer;
+  try {
+    content = readFileSync(path);
+  } catch (error) {
+    throw new ConnectionError(`the ${what} file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'config', `check ${setting}`);
+  }
+  if (!kind.test(content.toString('latin1'))) {
+    const hint = /ENCRYPTED PRIVATE KEY/.test(content.toString('latin1')) ? ' (an encrypted key: decrypt it first, the client cannot ask for a passphrase)' : '';
+    throw new ConnectionError(`the ${what} file ${path} holds no PEM ${kind === PEM_KEY ? 'private key' : 'certificate'}${hint}`, 'config', `check ${setting}`);
+  }
+  return content;
+}
+
+function tlsConfig(options: ConnectionOptions): Pick<ClientConfig, 'tls'> {
+  if (!options.tls) return {};
+  const tls: NonNullable<ClientConfig['tls']> = {
+    ...(options.caFile ? { rootCert: pemFile(options.caFile, 'CA certificate', '--ca-file / MILVUS_TLS_CA', PEM_CERTIFICATE) } : {}),
+    ...(options.certFile ? { certChain: pemFile(options.certFile, 'client certificate', '--cert-file / MILVUS_TLS_CERT', PEM_CERTIFICATE) } : {}),
+    ...(options.keyFile ? { privateKey: pemFile(options.keyFile, 'client key', '--key-file / MILVUS_TLS_KEY', PEM_KEY) } : {}),
+    ...(options.serverName ? { serverName: options.serverName } : {}),
+  };
+  return Object.keys(tls).length > 0 ? { tls } : {};
+}
+
 export function clientConfig(options: ConnectionOptions): ClientConfig {
   const creds = options.credentials;
   return {
@@ -100,7 +130,7 @@ export function clientConfig(options: ConnectionOptions): ClientConfig {
     ...(creds.kind === 'token' ? { token: creds.token() } : {}),
     ...(creds.kind === 'password' ? { username: creds.user, password: creds.password() } : {}),
     ssl: options.tls,
-    ...(options.caFile ? { tls: { rootCertPath: options.caFile } } : {}),
+    ...tlsConfig(options),
     timeout: options.timeoutMs,
     maxRetries: options.sdkRetries,
     retryDelay: 50,
@@ -115,8 +145,8 @@ export function clientConfig(options: ConnectionOptions): ClientConfig {
   };
 }
 
-function classify(error: MilvusCallError, address: string, tls = false, connecting = false): ConnectionError {
-  const explained = explainConnectionFailure(error, { address, tls, connecting });
+function classify(error: MilvusCallError, address: string, tls = false, connecting = false, clientCertificate = false): ConnectionError {
+  const explained = explainConnectionFailure(error, { address, tls, connecting, clientCertificate });
   if (explained) {
     const cause = explained.reason === 'unreachable' ? `cannot reach Milvus at ${address}: ${explained.cause}` : explained.cause;
     return new ConnectionError(cause, explained.reason, explained.fix);
@@ -149,8 +179,9 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   silenceSdkLogger();
   if (options.tls) ignoreIpServernameWarning();
   let client: MilvusClient;
+  const config = clientConfig(options);
   try {
-    const made = new MilvusClient(clientConfig(options));
+    const made = new MilvusClient(config);
     client = options.callLog ? withCallLog(made, options.callLog) : made;
   } catch (error) {
     throw new ConnectionError(`cannot create a Milvus client for ${options.address}: ${redact(String(error))}`, 'config');
@@ -158,7 +189,7 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   // A failure to close leaves nothing to do: the process is about to move on or exit.
   const close = async (): Promise<void> => void (await client.closeConnection().catch(() => undefined));
   try {
-    const versionString = await probeVersion(client, options.address, options.tls);
+    const versionString = await probeVersion(client, options);
     const version = parseMilvusVersion(versionString);
     if (!version) throw new ConnectionError(`Milvus at ${options.address} reported an unknown version "${versionString}"`, 'version');
     await proveCredentials(client, options);
@@ -176,18 +207,18 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   } catch (error) {
     await close();
     if (error instanceof ConnectionError) throw error;
-    if (error instanceof MilvusCallError) throw classify(error, options.address, options.tls, true);
-    throw classify(fromThrown(error, 'connect'), options.address, options.tls, true);
+    if (error instanceof MilvusCallError) throw classify(error, options.address, options.tls, true, options.certFile !== undefined);
+    throw classify(fromThrown(error, 'connect'), options.address, options.tls, true, options.certFile !== undefined);
   }
 }
 
 /** The first call of a connection: the server's version, which also says it is Milvus. */
-async function probeVersion(client: MilvusClient, address: string, tls: boolean): Promise<string> {
+async function probeVersion(client: MilvusClient, options: ConnectionOptions): Promise<string> {
   let response;
   try {
     response = await client.getVersion();
   } catch (error) {
-    throw classify(fromThrown(error, 'GetVersion'), address, tls, true);
+    throw classify(fromThrown(error, 'GetVersion'), options.address, options.tls, true, options.certFile !== undefined);
   }
   // The SDK's type omits the status GetVersion carries.
   checkResponse(response as { status?: StatusShape }, 'GetVersion');

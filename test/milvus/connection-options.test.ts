@@ -41,6 +41,15 @@ describe('connectionOptionsFromEnv', () => {
     expect(() => connectionOptionsFromEnv({ address: 'h:1', passwordEnv: 'P' }, { P: 'secret-1' })).toThrow(/no user name/);
   });
 
+  it('takes TLS from MILVUS_TLS and MILVUS_TLS_* when no flag gives it, flags first', () => {
+    const env = { MILVUS_TLS_CA: '/env/ca.pem', MILVUS_TLS_CERT: '/env/c.pem', MILVUS_TLS_KEY: '/env/k.pem', MILVUS_TLS_SERVER_NAME: 'milvus.internal' };
+    expect(connectionOptionsFromEnv({ address: 'h:1' }, env)).toMatchObject({ tls: true, caFile: '/env/ca.pem', certFile: '/env/c.pem', keyFile: '/env/k.pem', serverName: 'milvus.internal' });
+    expect(connectionOptionsFromEnv({ address: 'h:1', caFile: '/flag/ca.pem' }, env).caFile).toBe('/flag/ca.pem');
+    expect(connectionOptionsFromEnv({ address: 'h:1' }, { MILVUS_TLS: 'true' }).tls).toBe(true);
+    expect(connectionOptionsFromEnv({ address: 'h:1' }, { MILVUS_TLS: '0' }).tls).toBe(false);
+    expect(() => connectionOptionsFromEnv({ address: 'h:1' }, { MILVUS_TLS_KEY: '/k.pem' })).toThrow(/only the key was given/);
+  });
+
   it('turns on TLS for https addresses and CA files', () => {
     expect(connectionOptionsFromEnv({ address: 'https://h:443' }, {}).tls).toBe(true);
     expect(connectionOptionsFromEnv({ address: 'h:1', caFile: '/ca.pem' }, {}).tls).toBe(true);

@@ -10,6 +10,9 @@ interface EmulatorFlags {
   readonly seed?: string;
   readonly auth: boolean;
   readonly superUsers?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsClientCa?: string;
 }
 
 function integer(min: number, max: number): (value: string) => number {
@@ -38,8 +41,11 @@ export function register(program: Command): void {
     .option('--seed <file>', 'start from this state (JSON: users, roles, privilegeGroups, passwords; see docs/emulator.md)')
     .option('--no-auth', 'turn authentication and authorization off (Milvus authorizationEnabled=false)')
     .option('--super-users <names>', 'common.security.superUsers: comma-separated users who change a password without the current one')
+    .option('--tls-cert <file>', "serve TLS with this PEM certificate (Milvus's tls.serverPemPath; needs --tls-key)")
+    .option('--tls-key <file>', "the certificate's PEM private key (Milvus's tls.serverKeyPath)")
+    .option('--tls-client-ca <file>', "two-way TLS: require client certificates signed by this PEM CA (Milvus's tlsMode 2, tls.caPemPath)")
     .action(async (flags: EmulatorFlags) => {
-      const { startEmulator, parseSeed } = await import('../../emulator/index.js');
+      const { startEmulator, parseSeed, readEmulatorTls } = await import('../../emulator/index.js');
       let seed;
       if (flags.seed !== undefined) {
         const { readFile } = await import('node:fs/promises');
@@ -61,7 +67,9 @@ export function register(program: Command): void {
       }
       let running;
       try {
+        const tls = await readEmulatorTls({ cert: flags.tlsCert, key: flags.tlsKey, clientCa: flags.tlsClientCa });
         running = await startEmulator({
+          ...(tls ? { tls } : {}),
           port: flags.port,
           host: flags.host,
           milvusVersion: flags.milvusVersion,
@@ -89,6 +97,7 @@ export function register(program: Command): void {
           `milvus-rbac emulator listening on ${running.address}`,
           `  behaves as Milvus ${running.version} (RBAC calls, and collection names and aliases as far as grants need them); this is a test double, not Milvus: no data`,
           `  limits: ${flags.maxUsers} users (root included), ${flags.maxRoles} roles (admin and public included)`,
+          ...(running.tls === 'off' ? [] : [`  TLS: ${running.tls === 'two-way' ? 'two-way (client certificates required)' : 'one-way'}`]),
           flags.auth ? '  login: root / Milvus unless the seed sets another password' : '  authentication is OFF',
           '  stop with Ctrl-C or SIGTERM',
           '',
