@@ -134,9 +134,10 @@ export async function targetsOrExit(flags: TargetFlagValues): Promise<Target[] |
  */
 export async function runOnTargets(
   command: 'plan' | 'drift',
-  flags: TargetFlagValues & { readonly file?: string[]; readonly address?: string; readonly format: 'text' | 'json' | 'markdown'; readonly debug?: boolean; readonly prometheusTextfile?: string },
+  flags: TargetFlagValues & { readonly file?: string[]; readonly address?: string; readonly out?: string; readonly format: 'text' | 'json' | 'markdown'; readonly debug?: boolean; readonly prometheusTextfile?: string },
 ): Promise<boolean> {
   if (!flags.allTargets && (flags.target ?? []).length === 0) return false;
+  if (refusedSavedPlan(flags)) return true;
   if (flags.address !== undefined) {
     process.stderr.write('Error: give either --target / --all-targets or --address, not both\n');
     process.exitCode = 1;
@@ -153,6 +154,58 @@ export async function runOnTargets(
       ...(flags.file ? { files: flags.file } : {}),
       ...(flags.debug ? { debug: true } : {}),
       ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
+    }),
+  );
+  return true;
+}
+
+/** A saved plan belongs to one address; with targets, `rbac apply --target` plans and applies itself. */
+function refusedSavedPlan(flags: { readonly out?: string }): boolean {
+  if (flags.out === undefined) return false;
+  process.stderr.write('Error: --out cannot be given with --target / --all-targets: a saved plan belongs to one address (save it with --address, or apply targets with rbac apply --target)\n');
+  process.exitCode = 1;
+  return true;
+}
+
+/**
+ * `rbac plan --target prod --compare-with staging`: one target's plan checked against another's
+ * live state (fleet/promotion.ts). False when --compare-with is not given.
+ */
+export async function runPromotionCheck(
+  flags: TargetFlagValues & { readonly compareWith?: string; readonly requirePromoted?: boolean; readonly file?: string[]; readonly address?: string; readonly out?: string; readonly format: 'text' | 'json' | 'markdown'; readonly detailedExitcode?: boolean; readonly debug?: boolean },
+): Promise<boolean> {
+  if (flags.compareWith === undefined) {
+    if (!flags.requirePromoted) return false;
+    process.stderr.write('Error: --require-promoted needs --compare-with TARGET\n');
+    process.exitCode = 1;
+    return true;
+  }
+  if (refusedSavedPlan(flags)) return true;
+  const named = flags.target ?? [];
+  if (named.length !== 1 || flags.allTargets || flags.address !== undefined) {
+    process.stderr.write('Error: --compare-with checks the plan of one target: give exactly one --target (and no --all-targets or --address)\n');
+    process.exitCode = 1;
+    return true;
+  }
+  const both = await targetsOrExit({ ...flags, target: [...named, flags.compareWith], allTargets: false });
+  if (!both) return true;
+  const target = both.find((t) => t.name === named[0]);
+  const source = both.find((t) => t.name === flags.compareWith);
+  if (!target || !source || target === source) {
+    process.stderr.write('Error: --compare-with names the target the plan is compared with; it must differ from --target\n');
+    process.exitCode = 1;
+    return true;
+  }
+  const { runPromotion } = await import('../fleet/promotion.js');
+  printResult(
+    await runPromotion({
+      target,
+      source,
+      format: flags.format,
+      ...(flags.file ? { files: flags.file } : {}),
+      detailedExitcode: flags.detailedExitcode === true,
+      requirePromoted: flags.requirePromoted === true,
+      ...(flags.debug ? { debug: true } : {}),
     }),
   );
   return true;

@@ -79,6 +79,38 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
       steps: { type: 'array', items: step },
       unmanaged,
       warnings: strings,
+      promotion: {
+        description: 'With --compare-with: which steps are already live on the other target (docs/targets.md)',
+        type: 'object',
+        required: ['from', 'steps', 'live', 'missing'],
+        additionalProperties: false,
+        properties: {
+          from: { type: 'object', required: ['name', 'address', 'milvusVersion'], properties: { name: str, address: str, milvusVersion: str }, additionalProperties: false },
+          steps: int,
+          live: int,
+          missing: { type: 'array', items: { type: 'object', required: ['id', 'operation'], properties: { id: str, operation: { type: 'object', required: ['kind'], properties: { kind: str } } }, additionalProperties: false } },
+        },
+      },
+    },
+  }),
+  fleet: schema('fleet', 'rbac plan, drift or apply with --target / --all-targets and --format json', {
+    type: 'object',
+    required: ['formatVersion', 'command', 'exitCode', 'targets'],
+    additionalProperties: false,
+    properties: {
+      formatVersion,
+      command: { enum: ['plan', 'drift', 'apply'] },
+      exitCode: int,
+      targets: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'address', 'exitCode', 'result'],
+          additionalProperties: false,
+          properties: { name: str, address: str, exitCode: int, result: { description: "The target's own output (output-plan, -drift or -apply) or its error (output-error)", type: ['object', 'null'] } },
+        },
+      },
+      notAttempted: { ...strings, description: 'apply: targets not reached after one that did not finish' },
     },
   }),
   drift: schema('drift', 'rbac drift --format json', {

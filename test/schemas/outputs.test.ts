@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
@@ -78,5 +78,17 @@ describe('schema/output-*.schema.json', () => {
     expect(expectValid('apply', (await rbac(['apply', '-f', policy, ...down])).stdout).errorKind).toBe('connection');
     for (const command of ['plan', 'drift']) expectValid('error', (await rbac([command, '-f', policy, ...down])).stdout);
     expectValid('error', (await rbac(['show', tempPath('missing.json'), '--format', 'json'])).stdout);
+  });
+
+  it('fleet outputs and a promotion check validate', async () => {
+    const config = tempPath('rbac.config.yaml');
+    writeFileSync(
+      config,
+      ['version: 1', `policies: [${policy}]`, 'targets:', '  one:', `    address: ${emulator.address}`, '    token: { env: SCHEMA_TOKEN }', '  two:', `    address: ${emulator.address}`, '    token: { env: SCHEMA_TOKEN }', '  down:', `    address: ${closed}`, '    token: { env: SCHEMA_TOKEN }', ''].join('\n'),
+    );
+    for (const command of ['plan', 'drift']) expect(expectValid('fleet', (await rbac([command, '--config', config, '--all-targets', '--format', 'json'])).stdout).command).toBe(command);
+    expect(expectValid('fleet', (await rbac(['apply', '--config', config, '--all-targets', '--format', 'json', '--auto-approve'])).stdout).notAttempted).toEqual([]);
+    const promotion = expectValid('plan', (await rbac(['plan', '--config', config, '--target', 'one', '--compare-with', 'two', '--format', 'json'])).stdout);
+    expect(promotion.promotion).toMatchObject({ from: { name: 'two' } });
   });
 });
