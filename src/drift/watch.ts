@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DriftMetrics } from './prometheus.js';
+import type { DriftCheck, DriftMetrics } from './prometheus.js';
 import { runDrift } from './run.js';
 import type { RunDriftOptions, RunDriftResult } from './run.js';
 
@@ -9,16 +9,12 @@ import type { RunDriftOptions, RunDriftResult } from './run.js';
  * after the previous one ended, so a slow server cannot pile checks up. With `metrics`, each
  * check updates the gauges served on /metrics.
  */
-export async function watchDrift(
-  options: RunDriftOptions,
-  intervalMs: number,
-  onResult: (result: RunDriftResult) => void,
-  signal: AbortSignal,
-  metrics?: DriftMetrics,
-): Promise<void> {
+
+/** Runs `check` until stopped; each round's drift checks go to the gauges. */
+export async function repeatChecks<R>(check: () => Promise<R>, checksOf: (result: R) => readonly DriftCheck[], intervalMs: number, onResult: (result: R) => void, signal: AbortSignal, metrics?: DriftMetrics): Promise<void> {
   while (!signal.aborted) {
-    const result = await runDrift(options);
-    if (result.check) metrics?.record(result.check);
+    const result = await check();
+    for (const done of checksOf(result)) metrics?.record(done);
     onResult(result);
     try {
       await sleep(intervalMs, undefined, { signal });
@@ -26,4 +22,8 @@ export async function watchDrift(
       return;
     }
   }
+}
+
+export function watchDrift(options: RunDriftOptions, intervalMs: number, onResult: (result: RunDriftResult) => void, signal: AbortSignal, metrics?: DriftMetrics): Promise<void> {
+  return repeatChecks(() => runDrift(options), (r) => (r.check ? [r.check] : []), intervalMs, onResult, signal, metrics);
 }

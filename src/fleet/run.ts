@@ -100,10 +100,18 @@ function table(command: FleetCommand, results: readonly TargetResult[]): string 
   return textTable([['target', 'address', 'exit', 'result'], ...results.map((r) => [r.name, r.address, String(r.exitCode), resultWords(command, r)])]);
 }
 
-export async function runFleet(options: RunFleetOptions): Promise<{ exitCode: number; output: string; errors: string }> {
+export interface RunFleetResult {
+  readonly exitCode: number;
+  readonly output: string;
+  readonly errors: string;
+  /** drift: each target's check, for gauges. */
+  readonly checks: readonly DriftCheck[];
+}
+
+export async function runFleet(options: RunFleetOptions): Promise<RunFleetResult> {
   const textfile = options.command === 'drift' ? options.prometheusTextfile : undefined;
   const clash = textfile ? overwritesInput(textfile, [...(options.files ?? []), ...options.targets.flatMap((t) => t.policies)], '--prometheus-textfile') : null;
-  if (clash) return failureResult({ kind: 'invalid-input', message: clash }, options.format === 'json' ? 'json' : 'text');
+  if (clash) return { ...failureResult({ kind: 'invalid-input', message: clash }, options.format === 'json' ? 'json' : 'text'), checks: [] };
   const results = await mapWithConcurrency(options.targets, options.concurrency ?? DEFAULT_CONCURRENCY, (t) => runOne(t, options));
   let exitCode = fleetExitCode(results.map((r) => r.exitCode));
   let metricsError = '';
@@ -116,15 +124,16 @@ export async function runFleet(options: RunFleetOptions): Promise<{ exitCode: nu
     }
   }
   const format = options.format ?? 'text';
+  const checks = results.flatMap((r) => (r.drift ? [r.drift] : []));
   if (format === 'json') {
     const targets = results.map((r) => ({ name: r.name, address: r.address, exitCode: r.exitCode, result: r.output ? (JSON.parse(r.output) as unknown) : null }));
-    return { exitCode, errors: `${results.map((r) => r.errors).join('')}${metricsError}`, output: `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, command: options.command, exitCode, targets }, null, 2)}\n` };
+    return { exitCode, checks, errors: `${results.map((r) => r.errors).join('')}${metricsError}`, output: `${JSON.stringify({ formatVersion: JSON_FORMAT_VERSION, command: options.command, exitCode, targets }, null, 2)}\n` };
   }
   if (format === 'markdown') {
     const summary = ['| target | exit | result |', '|---|---|---|', ...results.map((r) => `| ${r.name} | ${r.exitCode} | ${resultWords(options.command, r)} |`)];
     const sections = results.map((r) => `## ${r.name} (\`${r.address}\`)\n\n${r.output || `\`\`\`\n${r.errors.trimEnd()}\n\`\`\`\n`}`);
-    return { exitCode, errors: metricsError, output: `# rbac ${options.command}: ${results.length} targets\n\n${summary.join('\n')}\n\n${sections.join('\n')}` };
+    return { exitCode, checks, errors: metricsError, output: `# rbac ${options.command}: ${results.length} targets\n\n${summary.join('\n')}\n\n${sections.join('\n')}` };
   }
   const sections = results.map((r) => `== ${r.name} (${r.address})\n${r.output}${r.errors}`);
-  return { exitCode, errors: metricsError, output: `${sections.join('\n')}\n${table(options.command, results)}\n` };
+  return { exitCode, checks, errors: metricsError, output: `${sections.join('\n')}\n${table(options.command, results)}\n` };
 }

@@ -117,6 +117,30 @@ describe('a fleet run', () => {
     expect(text).not.toMatch(/last_success_timestamp_seconds\{target="dev"\}/);
   });
 
+  it('watches the fleet: every target each round, /metrics labelled by target, until stopped', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const listen = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const watching = rbac(['drift', '--config', config, '--all-targets', '--watch', '1', '--metrics-listen', listen, '--format', 'json']);
+    let text = '';
+    try {
+      for (let tries = 0; tries < 100 && !/drift_up\{target="dev"\} 0/.test(text); tries += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        text = await fetch(`http://${listen}/metrics`).then((r) => r.text(), () => '');
+      }
+    } finally {
+      process.emit('SIGINT', 'SIGINT');
+    }
+    const run = await watching;
+    expect(text).toContain('milvus_rbac_drift_up{target="staging"} 1');
+    expect(text).toContain('milvus_rbac_drift_up{target="prod"} 1');
+    expect(text).toContain('milvus_rbac_drift_up{target="dev"} 0');
+    expect(run.exitCode).toBe(0);
+    const first = JSON.parse(run.stdout.slice(0, run.stdout.indexOf('\n}\n') + 3)) as { command: string; targets: { name: string }[] };
+    expect([first.command, first.targets.map((t) => t.name)]).toEqual(['drift', ['staging', 'prod', 'dev']]);
+  });
+
   it('refuses --target with --address, and an unknown target', async () => {
     expect((await rbac(['plan', '--config', config, '--target', 'prod', '--address', '127.0.0.1:1'])).exitCode).toBe(1);
     const unknown = await rbac(['drift', '--config', config, '--target', 'qa']);

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, missingPolicy, positiveInteger, printResult, runOnTargets } from '../options.js';
+import type { DriftMetrics } from '../../drift/prometheus.js';
+import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, missingPolicy, positiveInteger, printResult, runOnTargets, targetsOrExit } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues, TargetFlagValues } from '../options.js';
 
 interface DriftFlags extends ConnectionFlagValues, LimitFlagValues, TargetFlagValues {
@@ -21,9 +22,16 @@ export function register(program: Command): void {
     .option('--prometheus-textfile <path>', 'also write gauges for the node-exporter textfile collector to this file (replaced atomically)')
     .option('--watch <seconds>', 'check again every this many seconds until stopped (SIGINT/SIGTERM); exit 0 when stopped', positiveInteger)
     .option('--metrics-listen <host:port>', 'with --watch: serve the drift gauges on http://HOST:PORT/metrics for Prometheus, e.g. 127.0.0.1:9464')
-    .addHelpText('after', '\nExamples:\n  rbac drift -f policy/ --format json > drift.json\n  rbac drift -f policy/ --prometheus-textfile /var/lib/node_exporter/textfile/milvus_rbac.prom\n  rbac drift -f policy/ --watch 300 --metrics-listen 127.0.0.1:9464\n');
+    .addHelpText('after', '\nExamples:\n  rbac drift -f policy/ --format json > drift.json\n  rbac drift -f policy/ --prometheus-textfile /var/lib/node_exporter/textfile/milvus_rbac.prom\n  rbac drift -f policy/ --watch 300 --metrics-listen 127.0.0.1:9464\n  rbac drift --all-targets --watch 300 --metrics-listen 127.0.0.1:9464\n');
   addTargetOptions(addConnectionOptions(addLimitOptions(command))).action(async (flags: DriftFlags) => {
-    if (flags.watch === undefined && (await runOnTargets('drift', flags))) return;
+    if (flags.metricsListen !== undefined && flags.watch === undefined) {
+      process.stderr.write('Error: --metrics-listen needs --watch (a single check ends before anything could scrape it)\n');
+      process.exitCode = 1;
+      return;
+    }
+    const fleet = flags.allTargets === true || (flags.target ?? []).length > 0;
+    if (fleet && flags.watch !== undefined) return watchTargets(flags, flags.watch);
+    if (await runOnTargets('drift', flags)) return;
     if ((flags.file ?? []).length === 0) return missingPolicy();
     const connection = await connectionOrExit(flags);
     if (!connection) return;
@@ -37,35 +45,57 @@ export function register(program: Command): void {
       colour: flags.format === 'text' && shouldUseColour(process.stdout),
       ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
     };
-    if (flags.metricsListen !== undefined && flags.watch === undefined) {
-      process.stderr.write('Error: --metrics-listen needs --watch (a single check ends before anything could scrape it)\n');
-      process.exitCode = 1;
-      return;
-    }
     if (flags.watch !== undefined) {
       const { watchDrift } = await import('../../drift/watch.js');
-      const { DriftMetrics } = await import('../../drift/prometheus.js');
-      const { serveMetrics } = await import('../../drift/metrics-server.js');
-      const metrics = new DriftMetrics();
-      let server;
-      try {
-        server = flags.metricsListen !== undefined ? await serveMetrics(metrics, flags.metricsListen) : undefined;
-      } catch (error) {
-        process.stderr.write(`Error: cannot serve metrics on ${flags.metricsListen}: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      if (server) process.stderr.write(`Serving the drift gauges on http://${server.address}/metrics\n`);
-      const stop = new AbortController();
-      const abort = (): void => stop.abort();
-      process.once('SIGINT', abort);
-      process.once('SIGTERM', abort);
-      await watchDrift(options, flags.watch * 1000, printResult, stop.signal, metrics);
-      await server?.close();
-      // Stopped on purpose: the last check's exit code says nothing about the process.
-      process.exitCode = 0;
-      return;
+      const seconds = flags.watch;
+      return untilStopped(flags.metricsListen, (signal, metrics) => watchDrift(options, seconds * 1000, printResult, signal, metrics));
     }
     printResult(await runDrift(options));
   });
+}
+
+/** `--watch` with targets: every target each round, the gauges labelled by target. */
+async function watchTargets(flags: DriftFlags, seconds: number): Promise<void> {
+  if (flags.address !== undefined) {
+    process.stderr.write('Error: give either --target / --all-targets or --address, not both\n');
+    process.exitCode = 1;
+    return;
+  }
+  const targets = await targetsOrExit(flags);
+  if (!targets) return;
+  const { watchFleetDrift } = await import('../../fleet/watch.js');
+  const options = {
+    targets,
+    format: flags.format,
+    ...(flags.file ? { files: flags.file } : {}),
+    ...(flags.debug ? { debug: true } : {}),
+    ...(flags.prometheusTextfile !== undefined ? { prometheusTextfile: flags.prometheusTextfile } : {}),
+  };
+  return untilStopped(flags.metricsListen, (signal, metrics) => watchFleetDrift(options, seconds * 1000, printResult, signal, metrics));
+}
+
+/** Serves /metrics when asked, runs the watch until SIGINT / SIGTERM, then exits 0. */
+async function untilStopped(metricsListen: string | undefined, watch: (signal: AbortSignal, metrics: DriftMetrics) => Promise<void>): Promise<void> {
+  const { DriftMetrics } = await import('../../drift/prometheus.js');
+  const { serveMetrics } = await import('../../drift/metrics-server.js');
+  const metrics = new DriftMetrics();
+  let server;
+  try {
+    server = metricsListen !== undefined ? await serveMetrics(metrics, metricsListen) : undefined;
+  } catch (error) {
+    process.stderr.write(`Error: cannot serve metrics on ${metricsListen}: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (server) process.stderr.write(`Serving the drift gauges on http://${server.address}/metrics\n`);
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  await watch(stop.signal, metrics);
+  process.off('SIGINT', abort);
+  process.off('SIGTERM', abort);
+  await server?.close();
+  // Stopped on purpose: the last check's exit code says nothing about the process.
+  process.exitCode = 0;
 }
