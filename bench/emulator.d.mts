@@ -5,6 +5,8 @@ export interface BenchFaults {
 }
 export interface BenchEmulator {
   readonly address: string;
+  /** Every server's address (one unless `count` asked for more). */
+  readonly addresses: readonly string[];
   setFaults(faults: BenchFaults): Promise<void>;
   stats(): Promise<{ calls: number; cpuMs: number }>;
   stop(): Promise<void>;
@@ -12,6 +14,7 @@ export interface BenchEmulator {
 export interface EmulatorInput {
   readonly options: object;
   readonly state?: object;
+  readonly count?: number;
 }
 export declare function startEmulatorProcess(input: EmulatorInput): Promise<BenchEmulator>;
 export declare function startEmulatorInProcess(

@@ -4,7 +4,7 @@
  * the tool and the server do not share a process, and the server's CPU time is measured apart) or
  * in the test's own process (the smoke test: fast, no build needed).
  *
- * @typedef {{ address: string, setFaults(faults: import('./faults.mjs').BenchFaults): Promise<void>, stats(): Promise<{ calls: number, cpuMs: number }>, stop(): Promise<void> }} BenchEmulator
+ * @typedef {{ address: string, addresses: string[], setFaults(faults: import('./faults.mjs').BenchFaults): Promise<void>, stats(): Promise<{ calls: number, cpuMs: number }>, stop(): Promise<void> }} BenchEmulator
  */
 import { configureFaults } from './faults.mjs';
 import { fork } from 'node:child_process';
@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Starts the emulator in a child process, seeded with `state` (an RbacState) when given.
- * @param {{ options: object, state?: object }} input
+ * Starts the emulator in a child process, seeded with `state` (an RbacState) when given; `count`
+ * servers (default 1), each on its own port, for a fleet.
+ * @param {{ options: object, state?: object, count?: number }} input
  * @returns {Promise<BenchEmulator>}
  */
-export async function startEmulatorProcess({ options, state }) {
+export async function startEmulatorProcess({ options, state, count }) {
   const dir = mkdtempSync(join(tmpdir(), 'rbac-bench-'));
   const seedFile = state ? join(dir, 'seed.json') : undefined;
   if (seedFile) writeFileSync(seedFile, JSON.stringify(state));
@@ -43,9 +44,10 @@ export async function startEmulatorProcess({ options, state }) {
   };
   try {
     await next(); // ready
-    const started = await request({ type: 'start', options, ...(seedFile ? { seedFile } : {}) });
+    const started = await request({ type: 'start', options, ...(seedFile ? { seedFile } : {}), ...(count ? { count } : {}) });
     return {
       address: started.address,
+      addresses: started.addresses,
       setFaults: async (faults) => void (await request({ type: 'faults', ...faults })),
       stats: async () => {
         const s = await request({ type: 'stats' });
@@ -77,6 +79,7 @@ export async function startEmulatorInProcess(startEmulator, { options, state }) 
   const running = await startEmulator({ ...options, ...(state ? { seed: { state } } : {}) });
   return {
     address: running.address,
+    addresses: [running.address],
     setFaults: async (faults) => configureFaults(running.faults, faults),
     stats: async () => ({ calls: running.faults.callCount(), cpuMs: Number.NaN }),
     stop: () => running.stop(),

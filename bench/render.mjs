@@ -113,6 +113,7 @@ export function renderTable(results) {
   const line = (label, cells) => `${label.padEnd(width)}  ${cells.map((c) => c.padEnd(colWidth)).join('  ')}`;
   const out = [line('', names), ...rows.map(([l, v]) => line(l, v))];
   const c = results.coldStart;
+  if (results.fleet && !results.fleet.error) out.push('', `fleet of ${results.fleet.targets}: one run ${fmtRange(results.fleet.fleetMs)}, ${results.fleet.targets} runs ${fmtRange(results.fleet.oneByOneMs)} (${results.fleet.ratio.toFixed(1)}×)`);
   out.push('', `cold start: rbac --help ${fmtRange(c.help)}, rbac validate (small) ${fmtRange(c.validateSmall)}, SDK import alone ${fmtRange(c.sdkImport)}, node -e 0 ${fmtRange(c.nodeBaseline)}`, '');
   out.push(...failures(results));
   out.push('targets:');
@@ -128,6 +129,16 @@ function failures(results) {
     for (const [name, section] of Object.entries(sections)) if (section?.error) out.push(`- ${size.name}, ${name}: failed: ${section.error}`);
   }
   return out.length > 0 ? ['Failed in this run:', '', ...out, ''] : [];
+}
+
+/** The fleet run against one run per target, in a sentence. */
+function fleetLines(fleet) {
+  if (!fleet) return [];
+  if (fleet.error) return [`Fleet run: failed: ${fleet.error}`, ''];
+  return [
+    `Fleet (${fleet.fleetMs.runs} runs each, ${fleet.latencyMs} ms on every call): \`rbac plan --all-targets\` over ${fleet.targets} servers (${fleet.stepsPerTarget} steps each, four targets at a time, one process) took ${fmtRange(fleet.fleetMs)}; the same ${fleet.targets} plans as ${fleet.targets} \`rbac plan --address …\` runs one after another took ${fmtRange(fleet.oneByOneMs)}: ${fleet.ratio.toFixed(1)}× (bench/fleet.mjs).`,
+    '',
+  ];
 }
 
 /** docs/benchmarks.md. */
@@ -171,6 +182,7 @@ export function renderMarkdown(results) {
     `Cold start (${c.help.runs} runs each): \`rbac --help\` ${fmtRange(c.help)}, \`rbac validate\` on the small policy ${fmtRange(c.validateSmall)}.`,
     `For comparison: \`node -e 0\` ${fmtRange(c.nodeBaseline)}; importing the Milvus SDK alone ${fmtRange(c.sdkImport)}.`,
     '',
+    ...fleetLines(results.fleet),
     '![time against size](../bench/chart.svg)',
     '',
     '## Targets',

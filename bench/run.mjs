@@ -13,7 +13,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { driftState } from './drift.mjs';
-import { generatePolicy, SIZES } from './gen.mjs';
+import { measureFleet } from './fleet.mjs';
+import { generatePolicy, PASSWORD_ENV, SIZES } from './gen.mjs';
 import { loadDistLib } from './lib-dist.mjs';
 import { measureApply, measureDriftApply, measureExecuteSteps, measureLiveRead, measureNaive, now, since, summarise } from './measure.mjs';
 import { renderChart, renderMarkdown, renderTable } from './render.mjs';
@@ -109,6 +110,9 @@ function measureColdStart(smallPolicyFile) {
   for (let i = 0; i < REPS.cold; i++) baseline.push(timeNode(['-e', '0'], 'node -e 0').ms);
   return { help: summarise(help), validateSmall: summarise(validate), sdkImport: summarise(sdkImport), nodeBaseline: summarise(baseline) };
 }
+
+/** Servers in the fleet run: `rbac plan --all-targets` against as many single runs. */
+const FLEET_TARGETS = 10;
 
 /** Grants in the one very large role: lint's redundancy checks once grew with the square of this. */
 const LARGE_ROLE_GRANTS = 20_000;
@@ -314,6 +318,10 @@ function checkTargets(results) {
     const ms = results.largeRole.validateMs.median;
     add(`rbac validate (lint on) of one role with ${fmtSteps(results.largeRole.grants)} grants`, '< 5 s', ms, under(ms, 5000), 'ms');
   }
+  if (results.fleet && !results.fleet.error) {
+    const f = results.fleet;
+    add(`rbac plan over a fleet of ${f.targets} targets, against ${f.targets} runs one after another`, 'faster', f.ratio, f.ratio > 1, '×');
+  }
   if (!largest) return t;
   const at = `at ${largest.name}`;
   const validateMs = largest.validate?.ms?.median;
@@ -374,6 +382,10 @@ async function main() {
     largeRole: measureLargeRole(),
     sizes: [],
   };
+  log('fleet of 10');
+  results.fleet = await attempt('fleet', 'fleet', () =>
+    measureFleet({ root, work, policyFile: smallFile, passwordEnv: PASSWORD_ENV, count: FLEET_TARGETS, latencyMs: READ_LATENCY_MS, reps: quick ? 1 : 3 }),
+  );
   for (const size of sizes) {
     const started = now();
     results.sizes.push(await benchSize(lib, engineModule, size));

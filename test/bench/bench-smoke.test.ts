@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
 import { driftState } from '../../bench/drift.mjs';
 import { startEmulatorInProcess } from '../../bench/emulator.mjs';
-import { generatePolicy, SIZES } from '../../bench/gen.mjs';
+import { measureFleet } from '../../bench/fleet.mjs';
+import { generatePolicy, PASSWORD_ENV, SIZES } from '../../bench/gen.mjs';
 import type { BenchSize } from '../../bench/gen.mjs';
 import { measureApply, measureDriftApply, measureExecuteSteps, measureLiveRead, measureNaive, summarise } from '../../bench/measure.mjs';
 import type { BenchLib } from '../../bench/measure.mjs';
@@ -148,6 +152,20 @@ describe('bench measurements (1×-style smoke run, no latency)', () => {
   });
 });
 
+describe('bench fleet run', () => {
+  it('plans every server of a fleet in one run and one run per server, the built CLI in fresh processes', async (ctx) => {
+    if (!existsSync('dist/cli/main.js')) return ctx.skip('dist/ is not built (npm test builds it first)');
+    const work = mkdtempSync(join(tmpdir(), 'rbac-bench-fleet-'));
+    const policyFile = join(work, 'small.yaml');
+    writeFileSync(policyFile, generatePolicy({ size: SIZES[0] as BenchSize, flavour: 'v2' }).yaml);
+    const result = await measureFleet({ root: new URL('../../', import.meta.url), work, policyFile, passwordEnv: PASSWORD_ENV, count: 2, latencyMs: 0, reps: 1 });
+    expect(result.targets).toBe(2);
+    expect(result.stepsPerTarget).toBeGreaterThan(100);
+    expect([result.fleetMs.runs, result.oneByOneMs.runs]).toEqual([1, 1]);
+    expect(result.ratio).toBeGreaterThan(0);
+  }, 60_000);
+});
+
 describe('bench summaries and rendering', () => {
   it('summarises runs as min / median / max', () => {
     expect(summarise([5, 1, 3])).toEqual({ min: 1, median: 3, max: 5, runs: 3 });
@@ -177,6 +195,7 @@ describe('bench summaries and rendering', () => {
       settings: { quick: true, readLatencyMs: 1, applyLatencyMs: 2, applyProfile: '2.5', parallelism: 32, naiveSliceSteps: 1000, driftFraction: 0.01, emulatorAuthorization: false },
       coldStart: { help: summary(120), validateSmall: summary(250), sdkImport: summary(500), nodeBaseline: summary(40) },
       sizes: [size('1x', 1, 1), size('4x', 4, 4)],
+      fleet: { targets: 10, latencyMs: 1, stepsPerTarget: 954, fleetMs: summary(3000), oneByOneMs: summary(11000), ratio: 11000 / 3000 },
       targets: [{ name: 'validate at 4x', target: '< 2 s', value: 400, unit: 'ms', pass: true }],
       totalSeconds: 12,
     };
@@ -189,6 +208,8 @@ describe('bench summaries and rendering', () => {
     expect(text).toContain('PASS  validate at 4x');
     const markdown = renderMarkdown(results);
     expect(markdown).toContain('Test CPU, 2 CPUs');
+    expect(markdown).toContain('`rbac plan --all-targets` over 10 servers (954 steps each, four targets at a time, one process) took 3.00 s');
+    expect(text).toContain('fleet of 10: one run 3.00 s');
     expect(markdown).toContain('| validate | 100 ms (100 ms–100 ms) | 400 ms (400 ms–400 ms) |');
     expect(renderChart(results)).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
   });
