@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
 import { register as registerPlan } from '../../src/cli/commands/plan.js';
 import { CONFIG_SCHEMA } from '../../src/config/targets.js';
+import { lintPolicy } from '../../src/lint/index.js';
+import { loadPolicy } from '../../src/policy/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runCommand } from '../explain/run-command.js';
@@ -74,6 +76,14 @@ describe('examples/fleet', () => {
     expect(body).toEqual(JSON.parse(JSON.stringify(CONFIG_SCHEMA)));
     const validate = new Ajv({ strict: false, allowUnionTypes: true }).compile(file);
     expect(validate(parse(readFileSync(join(EXAMPLE, 'rbac.config.yaml'), 'utf8')))).toBe(true);
+  });
+
+  it('gives each target a policy that loads and passes rbac lint', async () => {
+    for (const target of ['dev', 'staging', 'prod']) {
+      const loaded = await loadPolicy([join(EXAMPLE, 'policy', 'base.yaml'), join(EXAMPLE, 'policy', `${target}.yaml`)]);
+      if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+      expect([target, loaded.diagnostics, lintPolicy(loaded.desired)]).toEqual([target, [], []]);
+    }
   });
 
   it('plans dev, staging and production (two-way TLS, a non-root operator) in one run', async () => {
