@@ -1,5 +1,7 @@
 import { isAllowed, requirementOf } from '../model/access.js';
 import type { AccessOptions } from '../model/access.js';
+import { accessRulesOn } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
 import { grantKey } from '../model/canonical.js';
 import type { ServerSettings } from '../model/desired.js';
 import { ADMIN_ROLE, PUBLIC_ROLE } from '../model/names.js';
@@ -33,6 +35,8 @@ export interface LockoutInput<S extends ExecutableStep> {
    * saved plan, a policy declaring nothing): Milvus's default, root passes every check.
    */
   readonly serverSettings?: ServerSettings | undefined;
+  /** Zilliz Cloud: its db_admin passes every check in place of root and admin. */
+  readonly platform?: Platform | undefined;
 }
 
 export interface LockoutResult<S extends ExecutableStep> {
@@ -230,7 +234,7 @@ function canManage(state: RbacState, version: MilvusVersion, operator: string, r
 
 export function protectOperator<S extends ExecutableStep>(input: LockoutInput<S>): LockoutResult<S> {
   const { live, operator, version } = input;
-  const rules: AccessOptions = { rootShouldBindRole: input.serverSettings?.rootShouldBindRole === true };
+  const rules: AccessOptions = { rootShouldBindRole: input.serverSettings?.rootShouldBindRole === true, ...accessRulesOn(input.platform) };
   if (!operator) {
     return {
       steps: [...input.steps],

@@ -1,3 +1,5 @@
+import { accessRulesOn, isZilliz, zillizPasswordProblem } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
 import { checkStorablePassword, DEFAULT_OBJECT_LIMITS, ROOT_USER } from '../model/names.js';
 import { connect, describeConnectionFailure } from '../milvus/connection.js';
 import type { MilvusConnection } from '../milvus/connection.js';
@@ -96,10 +98,11 @@ export interface RunApplyOptions {
  * Passwords are resolved and checked against Milvus's rules before anything runs: a missing
  * variable or a password Milvus would refuse is reported, and nothing changes.
  */
-function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver): Refusal[] {
+function passwordRefusals(steps: readonly PlanStep[], secrets: SecretResolver, platform: Platform | undefined): Refusal[] {
   return checkPasswordSources(steps, (op) => {
     try {
-      const problem = checkStorablePassword(secrets.resolvePassword(op.password));
+      const password = secrets.resolvePassword(op.password);
+      const problem = checkStorablePassword(password) ?? (isZilliz(platform) ? zillizPasswordProblem(password) : null);
       // Milvus checks the current password before it changes one: read it before the first step too.
       if (!problem && op.kind === 'updatePassword' && op.oldPassword) secrets.resolvePassword(op.oldPassword);
       return problem;
@@ -185,7 +188,7 @@ interface Prepared {
 async function prepareFromPolicy(files: readonly string[], conn: MilvusConnection, settings: PlanSettings, out: Output): Promise<Prepared | ApplyResult> {
   const planned = await planAgainstLive(conn, files, settings);
   for (const d of planned.diagnostics) out.line(d);
-  if ('invalid' in planned) return { ...emptyResult('error'), diagnostics: [...planned.diagnostics], errorKind: 'invalid-input', error: `${planned.message.replace('nothing was planned', 'nothing was changed')}` };
+  if ('invalid' in planned) return { ...emptyResult('error'), diagnostics: [...planned.diagnostics], errorKind: planned.refused ? 'refused' : 'invalid-input', error: `${planned.message.replace('nothing was planned', 'nothing was changed')}` };
   return { plan: planned.plan, live: planned.live, wanted: planned, diagnostics: planned.diagnostics };
 }
 
@@ -213,8 +216,8 @@ function digestRefusal(plan: Plan, expected: string | undefined): Refusal[] {
   return [{ guard: 'not-reviewed', message: `the plan's digest is ${shortDigest(plan.digest)}, not the reviewed ${shortDigest(expected)}: refusing to apply a plan other than the one reviewed` }];
 }
 
-function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver): Refusal[] {
-  const refusals = [...passwordRefusals(steps, secrets)];
+function guardRefusals(prepared: Prepared, steps: readonly PlanStep[], options: RunApplyOptions, secrets: SecretResolver, platform: Platform | undefined): Refusal[] {
+  const refusals = [...passwordRefusals(steps, secrets, platform)];
   if (options.noDestroy) refusals.push(...checkNoDestroy(steps, prepared.plan.unmanaged.users));
   const mass = options.allowMassDrop ? null : massDrop(steps, prepared.live.state);
   if (mass) refusals.push({ guard: 'mass-drop', message: mass });
@@ -288,11 +291,12 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
 
     // Settings no API reports come from the policy; a saved plan does not carry them (defaults).
     const serverSettings = prepared.wanted?.desired.serverSettings;
-    const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version, serverSettings });
+    const platform = prepared.wanted?.desired.platform ?? conn.platform;
+    const lockout = protectOperator({ steps: plan.steps, live: prepared.live.state, operator: conn.user, version: conn.version, serverSettings, platform });
     warnings.push(...lockout.warnings);
     const printedWithPlan = new Set([...(prepared.diagnostics ?? []), ...plan.warnings]);
     const steps = lockout.steps;
-    const refusals = [...guardRefusals(prepared, steps, options, secrets), ...(options.allowSelfLockout ? [] : lockout.refusals)];
+    const refusals = [...guardRefusals(prepared, steps, options, secrets, platform), ...(options.allowSelfLockout ? [] : lockout.refusals)];
 
     text.write(renderPlan({ ...plan, steps }, 'text', { colour: options.colour ?? false }));
     if (lockout.operatorSteps.length > 0) {
@@ -348,7 +352,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
     };
     if (report.failed || report.interrupted) return finish(result);
 
-    const impactOf = operatorImpactJudge(prepared.live.state, conn.user, serverSettings ?? {});
+    const impactOf = operatorImpactJudge(prepared.live.state, conn.user, { ...serverSettings, ...accessRulesOn(platform) });
     if (steps.some((s) => impactOf(s.operation) === 'ends-session')) {
       text.line(`Verification skipped: the password of ${conn.user} changed during the apply.`);
       return finish(result);

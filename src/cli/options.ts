@@ -1,4 +1,6 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { MILVUS, platformFromAddress } from '../model/platform.js';
+import type { Platform, PlatformName } from '../model/platform.js';
 import type { Command } from 'commander';
 import type { Target } from '../config/targets.js';
 import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection-settings.js';
@@ -23,7 +25,7 @@ export function wholeNumber(value: string): number {
 }
 
 /** The connection flags commander hands over (options.ts registers them). */
-export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'certFile' | 'keyFile' | 'serverName' | 'timeoutMs' | 'debug'>;
+export type ConnectionFlagValues = Pick<ConnectionFlags, 'address' | 'tokenEnv' | 'tokenFile' | 'user' | 'passwordEnv' | 'passwordFile' | 'tls' | 'caFile' | 'certFile' | 'keyFile' | 'serverName' | 'timeoutMs' | 'debug'> & { readonly platform?: PlatformName };
 
 /** Secrets are named by environment variable or file, never given on the command line. */
 export function addConnectionOptions(command: Command): Command {
@@ -39,6 +41,7 @@ export function addConnectionOptions(command: Command): Command {
     .option('--cert-file <path>', 'two-way TLS: PEM client certificate (default $MILVUS_TLS_CERT)')
     .option('--key-file <path>', 'two-way TLS: PEM key of the client certificate (default $MILVUS_TLS_KEY)')
     .option('--server-name <name>', "name to check the server's certificate against instead of the address's host (default $MILVUS_TLS_SERVER_NAME)")
+    .addOption(new Option('--platform <platform>', 'milvus or zilliz-cloud (default: zilliz-cloud for *.zillizcloud.com endpoints and servers that say so, else milvus); a policy\'s target.platform wins').choices(['milvus', 'zilliz-cloud']))
     .option('--timeout-ms <ms>', 'per-call deadline in milliseconds', positiveInteger)
     .option('-v, --debug', 'log each call to Milvus on stderr: method, what it is about, duration, outcome (never a secret)');
 }
@@ -58,7 +61,13 @@ export function connectionFlags(flags: ConnectionFlagValues): ConnectionFlags {
     ...(flags.serverName !== undefined ? { serverName: flags.serverName } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
     ...(flags.debug ? { debug: true } : {}),
+    ...(flags.platform !== undefined ? { platform: declaredPlatform(flags.platform, flags.address ?? '') } : {}),
   };
+}
+
+/** `--platform`: Zilliz Cloud's tier still comes from the endpoint (a serverless host). */
+function declaredPlatform(name: PlatformName, address: string): Platform {
+  return name === 'zilliz-cloud' ? { name, tier: platformFromAddress(address)?.tier ?? 'dedicated' } : MILVUS;
 }
 
 export interface LimitFlagValues {

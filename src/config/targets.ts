@@ -4,6 +4,8 @@ import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import type { ConnectionFlags } from '../milvus/connection-settings.js';
 import type { ObjectLimits } from '../model/names.js';
+import { MILVUS, PLATFORMS, platformFromAddress, ZILLIZ_FEATURES, ZILLIZ_TIERS } from '../model/platform.js';
+import type { Platform, PlatformName, ZillizFeature, ZillizTier } from '../model/platform.js';
 
 /**
  * Named targets, kept beside the policies in `rbac.config.yaml`: where each Milvus is, how to log
@@ -23,6 +25,8 @@ interface TargetSpec {
   readonly timeoutMs?: number;
   readonly limits?: Partial<ObjectLimits>;
   readonly policies?: readonly string[];
+  readonly platform?: PlatformName;
+  readonly zillizCloud?: { readonly tier?: ZillizTier; readonly enabled?: readonly ZillizFeature[] };
 }
 
 interface ConfigSpec {
@@ -87,6 +91,12 @@ export const CONFIG_SCHEMA = {
           timeoutMs: { type: 'integer', minimum: 1 },
           limits: { type: 'object', additionalProperties: false, properties: { maxUsers: { type: 'integer', minimum: 1 }, maxRoles: { type: 'integer', minimum: 2 } } },
           policies: paths,
+          platform: { enum: [...PLATFORMS], description: 'zilliz-cloud: plan only what Zilliz Cloud accepts (docs/zilliz-cloud.md); detected from *.zillizcloud.com endpoints' },
+          zillizCloud: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { tier: { enum: [...ZILLIZ_TIERS] }, enabled: { type: 'array', uniqueItems: true, items: { enum: [...ZILLIZ_FEATURES] } } },
+          },
         },
       },
     },
@@ -100,6 +110,12 @@ function lineOf(doc: ReturnType<typeof parseDocument>, text: string, path: reado
   const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0] ?? 0;
   return text.slice(0, offset).split('\n').length;
+}
+
+function platformOf(t: TargetSpec): Platform {
+  if (t.platform !== 'zilliz-cloud') return MILVUS;
+  const tier = t.zillizCloud?.tier ?? platformFromAddress(t.address ?? t.uri ?? '')?.tier ?? 'dedicated';
+  return { name: 'zilliz-cloud', tier, enabled: [...(t.zillizCloud?.enabled ?? [])].sort() };
 }
 
 function tlsFlags(tls: Exclude<TargetSpec['tls'], boolean | undefined>, absolute: (p: string) => string): ConnectionFlags {
@@ -135,6 +151,7 @@ export async function loadTargets(file: string): Promise<Target[]> {
     const address = t.address ?? t.uri;
     if (!address) throw new ConfigError(`${file}:${lineOf(doc, text, ['targets', name])}: target "${name}" needs an address (or uri)`);
     if (t.password && !t.user) throw new ConfigError(`${file}:${lineOf(doc, text, ['targets', name])}: target "${name}" gives a password but no user`);
+    if (t.zillizCloud && t.platform !== 'zilliz-cloud') throw new ConfigError(`${file}:${lineOf(doc, text, ['targets', name, 'zillizCloud'])}: target "${name}": zillizCloud needs platform: zilliz-cloud`);
     const connection: ConnectionFlags = {
       address,
       ...(t.token ? ('env' in t.token ? { tokenEnv: t.token.env } : { tokenFile: absolute(t.token.file) }) : {}),
@@ -143,6 +160,7 @@ export async function loadTargets(file: string): Promise<Target[]> {
       ...(t.tls === true ? { tls: true } : {}),
       ...(typeof t.tls === 'object' ? tlsFlags(t.tls, absolute) : {}),
       ...(t.timeoutMs ? { timeoutMs: t.timeoutMs } : {}),
+      ...(t.platform ? { platform: platformOf(t) } : {}),
     };
     return { name, connection, ...(t.limits ? { limits: t.limits } : {}), policies: [...(spec.policies ?? []), ...(t.policies ?? [])].map(absolute) };
   });

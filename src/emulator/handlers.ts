@@ -16,7 +16,10 @@ export interface CallContext {
   readonly caller: string;
   /** The `dbname` header the SDK sends (client.use); `default` when absent. */
   readonly dbName: string;
+  /** What GetVersion answers. */
   readonly versionString: string;
+  /** What Connect's server_info.build_tags holds: the version on Milvus, a product description on Zilliz Cloud. */
+  readonly description: string;
   readonly startedAt: number;
   readonly superUsers: readonly string[];
 }
@@ -68,7 +71,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   Connect: (_req, ctx) => ({
     status: successStatus(),
     server_info: {
-      build_tags: ctx.versionString,
+      build_tags: ctx.description,
       build_time: new Date(ctx.startedAt).toUTCString(),
       git_commit: 'emulator',
       go_version: 'none (milvus-rbac emulator, a test double, not Milvus)',

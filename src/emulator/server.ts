@@ -1,13 +1,16 @@
 import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { RbacEngine } from '../engine/engine.js';
+import { isZilliz, MILVUS, ZILLIZ_CLOUD } from '../model/platform.js';
+import type { Platform, PlatformName, ZillizFeature } from '../model/platform.js';
+import { zillizRefusal } from './zilliz.js';
 import { isRbacError } from '../engine/errors.js';
 import { DEFAULT_DATABASE, DEFAULT_OBJECT_LIMITS, nameLimitsOf } from '../model/names.js';
 import type { NameLimits, ObjectLimits } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
 import { PROFILE_VERSION_STRING, VERSION_PROFILES, parseMilvusVersion } from '../model/versions.js';
 import type { MilvusVersion, VersionProfile } from '../model/versions.js';
-import { authenticate, deniedPrivilege, headerValue } from './auth.js';
+import { API_KEY_CALLER, authenticate, deniedPrivilege, headerValue } from './auth.js';
 import { FaultController } from './faults.js';
 import { HANDLERS } from './handlers.js';
 import type { CallContext, Request, Response } from './handlers.js';
@@ -39,7 +42,20 @@ export interface EmulatorOptions {
   readonly superUsers?: readonly string[];
   /** Serve TLS (Milvus's common.security.tlsMode 1), or two-way TLS (tlsMode 2) when `clientCa` is given. */
   readonly tls?: EmulatorTls;
+  /**
+   * `zilliz-cloud`: play a Zilliz Cloud Dedicated cluster (emulator/zilliz.ts): default user
+   * db_admin, built-in roles db_admin, db_rw and db_ro, Zilliz's refusals and limits. The Milvus
+   * version is then the line it is compatible with (default 2.6).
+   */
+  readonly profile?: PlatformName;
+  /** With the zilliz-cloud profile: the features Zilliz enabled for the organisation. */
+  readonly zillizEnabled?: readonly ZillizFeature[];
+  /** With the zilliz-cloud profile: API keys accepted as tokens, each acting as a project administrator. */
+  readonly apiKeys?: readonly string[];
 }
+
+/** What Zilliz Cloud's GetVersion answered in zilliztech/milvus-backup's recorded test strings: a build tag without a version. */
+const ZILLIZ_BUILD_TAG = 'unknown-20260608-7ea6e3526';
 
 /** PEM text, as Milvus's tls.serverPemPath, tls.serverKeyPath and tls.caPemPath files hold it. */
 export interface EmulatorTls {
@@ -56,6 +72,8 @@ export interface RunningEmulator {
   readonly port: number;
   /** What GetVersion reports. */
   readonly version: string;
+  /** `milvus`, or `zilliz-cloud` when playing Zilliz Cloud Dedicated. */
+  readonly profile: PlatformName;
   /** 'off', 'one-way' or 'two-way' (client certificates required). */
   readonly tls: 'off' | 'one-way' | 'two-way';
   readonly faults: FaultController;
@@ -89,14 +107,22 @@ function serverCredentials(tls: EmulatorTls | undefined): ServerCredentials {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const { text: versionString, version } = resolveVersion(options.milvusVersion ?? '2.5');
+  const profile = options.profile ?? 'milvus';
+  const platform: Platform = profile === 'zilliz-cloud' ? { name: 'zilliz-cloud', tier: 'dedicated', enabled: [...(options.zillizEnabled ?? [])] } : MILVUS;
+  const zilliz = isZilliz(platform);
+  const { text: milvusVersionString, version } = resolveVersion(options.milvusVersion ?? (zilliz ? ZILLIZ_CLOUD.compatibleWith : '2.5'));
+  const versionString = zilliz ? ZILLIZ_BUILD_TAG : milvusVersionString;
+  const description = zilliz ? `Zilliz Cloud Vector Database(Compatible with Milvus ${version.major}.${version.minor})` : milvusVersionString;
+  const apiKeys = zilliz ? (options.apiKeys ?? []) : [];
   const passwords = new Map(Object.entries(options.seed?.passwords ?? {}));
-  if (options.rootPassword !== undefined && !passwords.has('root')) passwords.set('root', options.rootPassword);
+  const superUser = zilliz ? ZILLIZ_CLOUD.defaultUser : 'root';
+  if (options.rootPassword !== undefined && !passwords.has(superUser)) passwords.set(superUser, options.rootPassword);
   const engine = new RbacEngine(
     {
       version,
-      limits: { ...DEFAULT_OBJECT_LIMITS, ...options.limits },
+      limits: { ...(zilliz ? ZILLIZ_CLOUD.limits : DEFAULT_OBJECT_LIMITS), ...options.limits },
       nameLimits: { ...nameLimitsOf(version), ...options.nameLimits },
+      ...(zilliz ? { platform } : {}),
     },
     options.seed?.state,
     passwords,
@@ -128,7 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       callback({ code: GrpcStatus.UNIMPLEMENTED, details: UNKNOWN_METHOD(method) });
       return;
     }
-    const caller = authorization ? authenticate(engine, call.metadata) : 'root';
+    const caller = authorization ? authenticate(engine, call.metadata, apiKeys) : engine.superUser;
     if (typeof caller !== 'string') {
       callback({ code: GrpcStatus.UNAUTHENTICATED, details: caller.reason });
       return;
@@ -143,7 +169,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return;
       }
     }
-    const ctx: CallContext = { engine, caller, dbName, versionString, startedAt, superUsers };
+    const refusal = zilliz ? zillizRefusal(platform, engine, method, call.request) : null;
+    if (refusal) {
+      if ('status' in refusal) reply(method, callback, { status: { ...refusal.status } });
+      else callback({ code: refusal.grpcCode, details: refusal.message });
+      return;
+    }
+    // An API key's own Milvus identity is Zilliz's secret; its calls act as the administrator.
+    const actingAs = caller === API_KEY_CALLER ? engine.superUser : caller;
+    const ctx: CallContext = { engine, caller: actingAs, dbName, versionString, description, startedAt, superUsers };
     try {
       reply(method, callback, handler(call.request, ctx));
     } catch (error) {
@@ -198,6 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     port,
     version: versionString,
+    profile,
     tls: !options.tls ? 'off' : options.tls.clientCa ? 'two-way' : 'one-way',
     faults,
     engine,

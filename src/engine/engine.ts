@@ -1,3 +1,5 @@
+import { isZilliz, ZILLIZ_CLOUD } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
 import { canonicalState, grantKey, sortedUnique, toGrant } from '../model/canonical.js';
 import { isLegacyGroupName, objectTypeOf } from '../model/catalogue.js';
 import { catalogueAt } from '../model/catalogue-at-version.js';
@@ -21,7 +23,6 @@ import {
   checkPrivilegeGroupName,
   checkRoleName,
   checkUserName,
-  isDefaultRole,
 } from '../model/names.js';
 import type { NameLimits, ObjectLimits } from '../model/names.js';
 import type { Operation, PasswordSource } from '../model/operations.js';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   readonly version: MilvusVersion;
   readonly limits: ObjectLimits;
   readonly nameLimits?: NameLimits;
+  /** Zilliz Cloud's built-ins in place of Milvus's root, admin and public (its refusals: emulator/zilliz.ts). */
+  readonly platform?: Platform;
 }
 
 /** A grant as SelectGrant returns it: the stored tuple plus the user who made it. */
@@ -104,6 +107,12 @@ export class RbacEngine {
   private readonly catalogue: VersionCatalogue;
   readonly limits: ObjectLimits;
   readonly nameLimits: NameLimits;
+  /** The user no call may drop and who passes every check: Milvus's root, Zilliz Cloud's db_admin. */
+  readonly superUser: string;
+  /** Roles that cannot be dropped or altered: admin and public, or Zilliz Cloud's db_admin, db_rw and db_ro. */
+  readonly builtinRoles: readonly string[];
+  /** The role whose members pass every check: admin, or Zilliz Cloud's db_admin. */
+  readonly adminRole: string;
 
   /** user name → password hash (null: unknown, the user cannot log in). */
   private readonly users = new Map<string, string | null>();
@@ -132,11 +141,16 @@ export class RbacEngine {
     this.catalogue = catalogueAt(options.version);
     this.limits = options.limits;
     this.nameLimits = options.nameLimits ?? nameLimitsOf(options.version);
-    this.users.set(ROOT_USER, hashPassword(passwords?.get(ROOT_USER) ?? DEFAULT_ROOT_PASSWORD));
-    this.roles.add(ADMIN_ROLE);
-    this.roles.add(PUBLIC_ROLE);
+    const zilliz = isZilliz(options.platform);
+    this.superUser = zilliz ? ZILLIZ_CLOUD.defaultUser : ROOT_USER;
+    this.builtinRoles = zilliz ? ZILLIZ_CLOUD.builtinRoles : [ADMIN_ROLE, PUBLIC_ROLE];
+    this.adminRole = zilliz ? ZILLIZ_CLOUD.adminRole : ADMIN_ROLE;
+    this.users.set(this.superUser, hashPassword(passwords?.get(this.superUser) ?? DEFAULT_ROOT_PASSWORD));
+    for (const role of this.builtinRoles) this.roles.add(role);
+    // Zilliz binds its default user to its db_admin role (docs.zilliz.com, "Manage Cluster Users").
+    if (zilliz) this.bindingsOf(this.superUser).add(ZILLIZ_CLOUD.adminRole);
     if (initial) this.load(initial, passwords);
-    else for (const g of publicDefaultGrants(options.version)) this.storeGrant(PUBLIC_ROLE, g, ROOT_USER);
+    else if (!zilliz) for (const g of publicDefaultGrants(options.version)) this.storeGrant(PUBLIC_ROLE, g, ROOT_USER);
   }
 
   /** Loads a seed or live state; names must pass Milvus's rules (a real server could not hold others). */
@@ -161,11 +175,11 @@ export class RbacEngine {
     for (const role of state.roles) {
       this.roles.add(role.name);
       if (role.description && this.features.descriptions) this.roleDescriptions.set(role.name, role.description);
-      for (const g of role.grants) this.storeGrant(role.name, g, ROOT_USER);
+      for (const g of role.grants) this.storeGrant(role.name, g, this.superUser);
     }
     for (const user of state.users) {
       const password = passwords?.get(user.name);
-      if (user.name !== ROOT_USER || password !== undefined) {
+      if (user.name !== this.superUser || password !== undefined) {
         this.users.set(user.name, password === undefined ? null : hashPassword(password));
       }
       if (user.description && this.features.descriptions) this.userDescriptions.set(user.name, user.description);
@@ -323,7 +337,7 @@ export class RbacEngine {
   deleteUser(rawName: string): void {
     this.touch();
     const name = this.userName(rawName);
-    if (name === ROOT_USER) throw new RbacError('ProtectedObject', 'root user cannot be deleted');
+    if (name === this.superUser) throw new RbacError('ProtectedObject', `${name} user cannot be deleted`);
     this.users.delete(name);
     this.userDescriptions.delete(name);
     this.bindings.delete(name);
@@ -359,7 +373,7 @@ export class RbacEngine {
     this.touch();
     this.requireFeature(this.features.descriptions, 'AlterRole');
     const name = this.roleName(rawName);
-    if (isDefaultRole(name)) throw new RbacError('ProtectedObject', `the role[${name}] is a default role, which can't be altered`);
+    if (this.builtinRoles.includes(name)) throw new RbacError('ProtectedObject', `the role[${name}] is a default role, which can't be altered`);
     this.checkRoleDescription(description);
     if (!this.roles.has(name)) throw new RbacError('NotFound', 'role not exists', { layer: 'coord', context: 'failed to check if alter role', plainFrom2619: true });
     if (description) this.roleDescriptions.set(name, description);
@@ -374,7 +388,7 @@ export class RbacEngine {
   dropRole(rawName: string, force: boolean): void {
     this.touch();
     const name = this.roleName(rawName);
-    if (isDefaultRole(name)) throw new RbacError('ProtectedObject', `the role[${name}] is a default role, which can't be dropped`);
+    if (this.builtinRoles.includes(name)) throw new RbacError('ProtectedObject', `the role[${name}] is a default role, which can't be dropped`);
     if (!this.roles.has(name)) throw new RbacError('NotFound', NO_ROLE);
     const held = [...(this.grants.get(name)?.values() ?? [])];
     const blocking = this.features.selectGrantAllDatabases
@@ -743,9 +757,9 @@ export class RbacEngine {
   backup(): RbacBackup {
     this.requireFeature(this.features.backupRbac, 'BackupRBAC');
     const users = this.listUsers()
-      .filter((u) => u !== ROOT_USER)
+      .filter((u) => u !== this.superUser)
       .map((name) => ({ name, passwordHash: this.users.get(name) ?? '', roles: [...this.rolesOf(name)] }));
-    const roles = sortedUnique(this.roles).filter((r) => !isDefaultRole(r));
+    const roles = sortedUnique(this.roles).filter((r) => !this.builtinRoles.includes(r));
     const grants = sortedUnique(this.roles).flatMap((role) =>
       [...(this.grants.get(role)?.values() ?? [])].sort(byStorageKey).map((g) => ({ role, ...g })),
     );

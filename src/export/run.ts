@@ -79,13 +79,14 @@ async function exportWith(conn: MilvusConnection, options: RunExportOptions): Pr
   const live = await readLiveState(conn, { userDescriptions: 'all' });
   let selected: SelectedForExport;
   try {
-    selected = selectForExport(live.state, options.selection, { version: live.version });
+    selected = selectForExport(live.state, options.selection, { version: live.version, ...(conn.platform ? { platform: conn.platform } : {}) });
   } catch (error) {
     if (error instanceof ExportSelectionError) return failure({ kind: 'invalid-input', message: error.message });
     throw error;
   }
   const text = exportPolicy(selected.desired, {
     targetVersion: formatVersion(live.version),
+    ...(conn.platform ? { platform: conn.platform } : {}),
     explicitScope: selected.partial,
     externalGroups: selected.externalGroups,
     ...(options.schema ? { schema: options.schema } : {}),

@@ -2,6 +2,8 @@ import { unknownPrivilegesIn } from '../policy/index.js';
 import type { DesiredState, DesiredUser, NameMatcher, ServerSettings } from '../model/desired.js';
 import { canonicalState, grantKey } from '../model/canonical.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER, publicDefaultGrants } from '../model/names.js';
+import { isZilliz, ZILLIZ_CLOUD } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
 import { matchesName } from '../model/scope.js';
 import type { Grant, PrivilegeGroupState, RbacState, RoleState } from '../model/types.js';
 import type { MilvusVersion } from '../model/versions.js';
@@ -38,6 +40,8 @@ export interface ExportOptions {
   readonly serverSettings?: ServerSettings;
   /** The server's version, whose defaults a fresh server gives `public`; absent: any release's. */
   readonly version?: MilvusVersion;
+  /** Zilliz Cloud: its db_admin user and built-in roles are Zilliz's, never exported. */
+  readonly platform?: Platform;
 }
 
 export class ExportSelectionError extends Error {}
@@ -130,8 +134,9 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
   ];
   if (problems.length > 0) throw new ExportSelectionError(`${problems.join('; ')}: nothing was exported`);
 
-  const builtinUsers = new Set([ROOT_USER]);
-  const builtinRoles = new Set([ADMIN_ROLE, PUBLIC_ROLE]);
+  const zilliz = isZilliz(options.platform);
+  const builtinUsers = new Set(zilliz ? [ROOT_USER, ZILLIZ_CLOUD.defaultUser] : [ROOT_USER]);
+  const builtinRoles = new Set(zilliz ? [ADMIN_ROLE, PUBLIC_ROLE, ...ZILLIZ_CLOUD.builtinRoles] : [ADMIN_ROLE, PUBLIC_ROLE]);
   let userNames: string[];
   let roleNames: string[];
   let groupNames: string[];
@@ -147,7 +152,7 @@ export function selectForExport(live: RbacState, selection: ExportSelection = {}
     groupNames = selectNames(live.privilegeGroups.map((g) => g.name), scope.privilegeGroups, new Set());
   } else {
     userNames = live.users.map((u) => u.name).filter((name) => !builtinUsers.has(name));
-    roleNames = live.roles.filter((r) => r.name !== ADMIN_ROLE && (r.name !== PUBLIC_ROLE || publicIsChanged(r, options))).map((r) => r.name);
+    roleNames = live.roles.filter((r) => r.name !== ADMIN_ROLE && !(zilliz && builtinRoles.has(r.name)) && (r.name !== PUBLIC_ROLE || publicIsChanged(r, options))).map((r) => r.name);
     groupNames = live.privilegeGroups.map((g) => g.name);
     scope = { users: { names: userNames }, roles: { names: roleNames }, privilegeGroups: { names: groupNames } };
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Platform } from '../model/platform.js';
 import { registerSecret, SecretError, withoutTrailingNewline } from './secrets.js';
 
 /**
@@ -35,6 +36,8 @@ export interface ConnectionOptions {
   readonly user: string;
   /** `--debug`: where each call to Milvus is logged (milvus/call-log.ts). */
   readonly callLog?: (line: string) => void;
+  /** The platform a target's config declares (`platform: zilliz-cloud`); else the endpoint or the server tells. */
+  readonly platform?: Platform;
 }
 
 /** Command-line flags; secrets are only ever given as an env var name or a file path. */
@@ -55,6 +58,7 @@ export interface ConnectionFlags {
   readonly poolSize?: number;
   /** Log each call to Milvus on stderr. */
   readonly debug?: boolean;
+  readonly platform?: Platform;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -199,5 +203,6 @@ export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJ
     poolSize: flags.poolSize ?? DEFAULT_POOL_SIZE,
     user,
     ...(flags.debug ? { callLog: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
+    ...(flags.platform ? { platform: flags.platform } : {}),
   };
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { getAuthString, MilvusClient, logger as sdkLogger } from '@zilliz/milvus2-sdk-node';
 import type { ClientConfig } from '@zilliz/milvus2-sdk-node';
-import { featuresOf, parseMilvusVersion } from '../model/versions.js';
+import { compatibleMilvusLine, featuresOn, isZilliz, platformFromAddress } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
+import { parseMilvusVersion } from '../model/versions.js';
+import { readServerDescription } from './server-description.js';
 import type { FeatureSet, MilvusVersion } from '../model/versions.js';
 import { DEFAULT_DATABASE } from '../model/names.js';
 import { bulkCalls } from './bulk-calls.js';
@@ -23,6 +26,8 @@ export interface MilvusConnection {
   readonly version: MilvusVersion;
   readonly versionString: string;
   readonly features: FeatureSet;
+  /** Zilliz Cloud, when the config, the endpoint or the server says so; undefined for Milvus. */
+  readonly platform?: Platform;
   /** Who we are ('' when the credentials do not say, e.g. an API key). */
   readonly user: string;
   /** Grants, revokes and role bindings, on the SDK's channels without its per-call interceptors. */
@@ -60,7 +65,7 @@ function silenceSdkLogger(): void {
 }
 
 /** The SDK's own encoding of the credentials, for calls made without its interceptors. */
-function authorizationOf(credentials: Credentials): string {
+export function authorizationOf(credentials: Credentials): string {
   switch (credentials.kind) {
     case 'none':
       return '';
@@ -189,16 +194,16 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
   // A failure to close leaves nothing to do: the process is about to move on or exit.
   const close = async (): Promise<void> => void (await client.closeConnection().catch(() => undefined));
   try {
-    const versionString = await probeVersion(client, options);
-    const version = parseMilvusVersion(versionString);
-    if (!version) throw new ConnectionError(`Milvus at ${options.address} reported an unknown version "${versionString}"`, 'version');
+    const reported = await probeVersion(client, options);
     await proveCredentials(client, options);
+    const { version, versionString, platform } = await identify(client, options, reported);
     return {
       client,
       address: options.address,
       version,
       versionString,
-      features: featuresOf(version),
+      features: featuresOn(version, platform),
+      ...(platform ? { platform } : {}),
       user: options.user,
       bulk: bulkCalls(client, authorizationOf(options.credentials), options.timeoutMs, options.callLog),
       checkLogin: (user, password) => checkLogin(client, user, password, options.timeoutMs, options.callLog),
@@ -210,6 +215,31 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
     if (error instanceof MilvusCallError) throw classify(error, options.address, options.tls, true, options.certFile !== undefined);
     throw classify(fromThrown(error, 'connect'), options.address, options.tls, true, options.certFile !== undefined);
   }
+}
+
+/**
+ * The version and platform. GetVersion's answer when it holds a version; otherwise (Zilliz
+ * Cloud) the Milvus line Connect's description names. The platform is the one the config
+ * declares, else the endpoint's, else what the description says.
+ */
+async function identify(client: MilvusClient, options: ConnectionOptions, reported: string): Promise<{ version: MilvusVersion; versionString: string; platform?: Platform }> {
+  const known = options.platform ?? platformFromAddress(options.address) ?? undefined;
+  const version = parseMilvusVersion(reported);
+  if (version) return { version, versionString: reported, ...(known ? { platform: known } : {}) };
+  let description = '';
+  try {
+    description = await readServerDescription(client, authorizationOf(options.credentials), options.timeoutMs);
+  } catch {
+    // No description either: the version is unknown, said below.
+  }
+  const line = compatibleMilvusLine(description);
+  const parsed = line ? parseMilvusVersion(line) : null;
+  if (!line || !parsed) {
+    throw new ConnectionError(`the server at ${options.address} reported an unknown version "${reported}"${description ? ` and describes itself as "${description}"` : ''}`, 'version', 'run rbac doctor against it to see what it answers');
+  }
+  const platform = known ?? (/zilliz/i.test(description) ? { name: 'zilliz-cloud' as const, tier: 'dedicated' as const } : undefined);
+  const name = isZilliz(platform) ? ' on Zilliz Cloud' : '';
+  return { version: parsed, versionString: `${line}${name}`, ...(platform ? { platform } : {}) };
 }
 
 /** The first call of a connection: the server's version, which also says it is Milvus. */

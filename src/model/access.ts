@@ -55,6 +55,10 @@ export interface AccessOptions {
    * root`); when true root is checked like any user, and binding it to admin restores everything.
    */
   readonly rootShouldBindRole?: boolean;
+  /** The user who passes every check, when not Milvus's root (Zilliz Cloud's db_admin). */
+  readonly superUser?: string;
+  /** Roles whose members pass every check besides admin (Zilliz Cloud's db_admin). */
+  readonly adminRoles?: readonly string[];
 }
 
 /** The version whose rules apply when none is known (a policy read without a server). */
@@ -175,12 +179,12 @@ export class AccessIndex {
  * an admin member (the matcher's `r.sub == "admin"`), and otherwise needs grants like anyone.
  */
 export function unconditionalAccess(user: string, boundRoles: readonly string[], options: AccessOptions = {}): 'root' | 'admin' | null {
-  if (user === ROOT_USER && options.rootShouldBindRole !== true) return 'root';
-  return boundRoles.includes(ADMIN_ROLE) ? 'admin' : null;
+  if (user === (options.superUser ?? ROOT_USER) && options.rootShouldBindRole !== true) return 'root';
+  return boundRoles.includes(ADMIN_ROLE) || (options.adminRoles ?? []).some((r) => boundRoles.includes(r)) ? 'admin' : null;
 }
 
 const indexKey = (v: MilvusVersion, options: AccessOptions): string =>
-  `${v.major}.${v.minor}.${v.patch}${options.rootShouldBindRole === true ? '+rootShouldBindRole' : ''}`;
+  `${v.major}.${v.minor}.${v.patch}${options.rootShouldBindRole === true ? '+rootShouldBindRole' : ''}+${options.superUser ?? ROOT_USER}+${(options.adminRoles ?? []).join(',')}`;
 const indexCache = new WeakMap<RbacState, Map<string, AccessIndex>>();
 
 /** The index of a state, built once per state object, version and options (states are immutable). */

@@ -1,3 +1,4 @@
+import type { Platform } from './platform.js';
 import type { ObjectLimits } from './names.js';
 import type { PasswordSource } from './operations.js';
 import type { RbacState } from './types.js';
@@ -62,6 +63,8 @@ export interface DesiredState {
    * Milvus, and they change what root and `public` can do. Absent: Milvus's defaults.
    */
   readonly serverSettings?: ServerSettings;
+  /** Zilliz Cloud, when the policy or the run says so (absent: self-hosted Milvus). */
+  readonly platform?: Platform;
 }
 
 /**

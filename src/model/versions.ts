@@ -42,6 +42,8 @@ export interface FeatureSet {
   readonly deniedNamesDatabase: boolean;
   /** A v1 grant's bad object type reads "the object entity in the request is nil or invalid". */
   readonly objectEntityWording: boolean;
+  /** OperatePrivilege (v1) is served: every Milvus, but not Zilliz Cloud (platform.ts). */
+  readonly v1Grants: boolean;
 }
 
 /** The version profiles the emulator can play and the tests cover. */
@@ -112,6 +114,7 @@ export function featuresOf(v: MilvusVersion): FeatureSet {
     merrRefusals: atLeast(v, '2.6.19'),
     deniedNamesDatabase: atLeast(v, '2.4.1'),
     objectEntityWording: atLeast(v, '2.4.18'),
+    v1Grants: true,
   };
 }
 

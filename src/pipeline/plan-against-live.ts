@@ -8,6 +8,7 @@ import type { LiveStateRead, ReadOptions } from '../milvus/read-state.js';
 import type { DesiredState } from '../model/desired.js';
 import type { ObjectLimits } from '../model/names.js';
 import { formatVersion } from '../model/versions.js';
+import { isZilliz, unmanageableReason } from '../model/platform.js';
 import { makePlan } from '../plan/make.js';
 import type { Plan } from '../plan/types.js';
 import { formatDiagnostic, loadPolicy } from '../policy/index.js';
@@ -46,6 +47,8 @@ export interface PlannedAgainstLive extends Wanted {
 
 export interface InvalidPolicy {
   readonly invalid: true;
+  /** Not the policy's fault: the target cannot be managed at all (a Zilliz Cloud Serverless cluster). */
+  readonly refused?: true;
   /** Every diagnostic, formatted, errors included. */
   readonly diagnostics: readonly string[];
   /** One line: why nothing was planned. */
@@ -71,12 +74,15 @@ export async function planAgainstLive(
   files: readonly string[],
   settings: PlanSettings = {},
 ): Promise<PlannedAgainstLive | InvalidPolicy> {
-  const loaded = await loadPolicy([...files], { targetVersion: formatVersion(conn.version) });
+  const loaded = await loadPolicy([...files], { targetVersion: formatVersion(conn.version), ...(conn.platform ? { platform: conn.platform } : {}) });
   const diagnostics = loaded.diagnostics.map(formatDiagnostic);
   if (!loaded.ok) {
     const count = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    return { invalid: true, diagnostics, message: `the policy is invalid for Milvus ${conn.versionString} (${count} error${count === 1 ? '' : 's'}): nothing was planned` };
+    const where = isZilliz(conn.platform) ? `Zilliz Cloud (Milvus ${formatVersion(conn.version)})` : `Milvus ${conn.versionString}`;
+    return { invalid: true, diagnostics, message: `the policy is invalid for ${where} (${count} error${count === 1 ? '' : 's'}): nothing was planned` };
   }
+  const refusal = unmanageableReason(loaded.desired.platform);
+  if (refusal) return { invalid: true, refused: true, diagnostics, message: `${refusal}: nothing was planned` };
   const wanted = { desired: loaded.desired, policyHash: loaded.hash };
   const inspected = await inspect(conn, wanted, settings);
   return { ...planInspected(wanted, inspected, conn.user, settings), live: inspected.live, diagnostics };

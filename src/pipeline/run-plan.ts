@@ -41,7 +41,7 @@ export interface RunPlanResult {
 
 /** The pipeline's answer for a policy that does not load. */
 export function invalidPolicy(planned: InvalidPolicy): Failure {
-  return { kind: 'invalid-input', message: planned.message, diagnostics: planned.diagnostics };
+  return { kind: planned.refused ? 'refused' : 'invalid-input', message: planned.message, diagnostics: planned.diagnostics };
 }
 
 export function formattedLines(lines: readonly string[]): string {
@@ -55,7 +55,7 @@ async function planWith(conn: MilvusConnection, options: RunPlanOptions): Promis
     ...(options.env ? { env: options.env } : {}),
   });
   if ('invalid' in planned) return failureResult(invalidPolicy(planned), options.format);
-  const unreadable = unavailablePasswordSources(planned.plan.steps, options.env);
+  const unreadable = unavailablePasswordSources(planned.plan.steps, options.env, planned.desired.platform);
   const plan = unreadable.length > 0 ? { ...planned.plan, warnings: [...planned.plan.warnings, ...unreadable] } : planned.plan;
   if (options.out) await writePlanFile(options.out, plan);
   let output = renderPlan(plan, options.format ?? 'text', { colour: options.colour ?? false });

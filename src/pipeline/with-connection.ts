@@ -1,6 +1,7 @@
 import { connect } from '../milvus/connection.js';
 import type { MilvusConnection } from '../milvus/connection.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
+import { platformFromAddress, unmanageableReason } from '../model/platform.js';
 import { formatDiagnostic, loadPolicy } from '../policy/index.js';
 import { failureOf } from './failure.js';
 import type { Failure } from './failure.js';
@@ -12,6 +13,9 @@ import type { Failure } from './failure.js';
  * a broken policy should not hide behind a server that is down.
  */
 export async function withConnection<R>(options: ConnectionOptions, work: (conn: MilvusConnection) => Promise<R>, fail: (failure: Failure) => R, policyFiles: readonly string[] = []): Promise<R> {
+  // Known before connecting (the config or the endpoint): a cluster without RBAC gets no call at all.
+  const refusal = unmanageableReason(options.platform ?? platformFromAddress(options.address) ?? undefined);
+  if (refusal) return fail({ kind: 'refused', message: `${refusal}: nothing was read or changed`, fix: 'manage access to this cluster with API keys in the Zilliz Cloud console' });
   let conn: MilvusConnection;
   try {
     conn = await connect(options);

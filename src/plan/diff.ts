@@ -82,7 +82,7 @@ function grantFormOf(g: Grant, customGroups: ReadonlySet<string>, features: Feat
   const unknown = known === undefined && !needsV2 && g.privilege !== '*';
   // Cluster-level grants (db `*`) are what v2 is for; older servers store db `*` through v1 too.
   const prefersV2 = needsV2 || unknown || g.dbName === '*';
-  return { form: prefersV2 && features.grantV2 ? 'v2' : 'v1', needsV2 };
+  return { form: (prefersV2 || !features.v1Grants) && features.grantV2 ? 'v2' : 'v1', needsV2 };
 }
 
 class Collector {

@@ -2,7 +2,7 @@ import type { DesiredState } from '../model/desired.js';
 import { DEFAULT_OBJECT_LIMITS } from '../model/names.js';
 import type { ObjectLimits } from '../model/names.js';
 import type { RbacState } from '../model/types.js';
-import { featuresOf } from '../model/versions.js';
+import { accessRulesOn, featuresOn } from '../model/platform.js';
 import type { MilvusVersion } from '../model/versions.js';
 import { TOOL_VERSION } from '../version.js';
 import { diffStates } from './diff.js';
@@ -49,13 +49,13 @@ export function makePlan(options: MakePlanOptions): Plan {
   const diff = diffStates({
     live: live.state,
     desired,
-    features: featuresOf(live.version),
+    features: featuresOn(live.version, desired.platform),
     limits,
     versionLabel: live.versionString,
     operator,
     ...(options.currentPasswords ? { currentPasswords: options.currentPasswords } : {}),
   });
-  const steps = orderSteps({ operations: diff.operations, live: live.state, operator, ...(desired.serverSettings ? { serverSettings: desired.serverSettings } : {}) });
+  const steps = orderSteps({ operations: diff.operations, live: live.state, operator, serverSettings: { ...desired.serverSettings, ...accessRulesOn(desired.platform) } });
   simulatePlan({ live: live.state, desired, steps, version: live.version, limits, operator, droppedRoles: diff.dropped.roles, outsideMembers: diff.outsideMembers });
   const plan: Omit<Plan, 'digest'> = {
     formatVersion: PLAN_FORMAT_VERSION,

@@ -1,7 +1,7 @@
+import type { AccessOptions } from '../model/access.js';
 import { PHASE_ORDER } from '../model/operations.js';
 import type { Operation, OperationKind } from '../model/operations.js';
 import type { RbacState } from '../model/types.js';
-import type { ServerSettings } from '../model/desired.js';
 import type { PlannedOperation } from './diff.js';
 import { operatorImpactJudge } from './operator-impact.js';
 import type { PlanStep } from './types.js';
@@ -57,8 +57,8 @@ export function stepId(op: Operation): string {
 export interface OrderInput {
   readonly operations: readonly PlannedOperation[];
   readonly live: RbacState;
-  /** What the policy declares of the server (rootShouldBindRole decides whether root is exempt). */
-  readonly serverSettings?: Pick<ServerSettings, 'rootShouldBindRole'>;
+  /** Who passes every check: rootShouldBindRole decides whether root is exempt; on Zilliz Cloud, db_admin is. */
+  readonly serverSettings?: AccessOptions;
   /** The user running the apply; '' or absent when unknown (then nothing is flagged). */
   readonly operator?: string;
 }

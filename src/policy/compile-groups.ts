@@ -1,5 +1,6 @@
 import { checkPrivilegeGroupName } from '../model/names.js';
 import type { PrivilegeLevel } from '../model/types.js';
+import { checkPlatformGroup } from './check-platform.js';
 import { requireFeature } from './context.js';
 import type { CompileContext, GroupInfo } from './context.js';
 import { at, reportName } from './definitions.js';
@@ -27,6 +28,7 @@ export function compileGroups(merged: MergedPolicy, ctx: CompileContext): Map<st
       });
     }
     requireFeature(ctx, 'privilegeGroups', 'a custom privilege group', ...at(def.origin), true);
+    checkPlatformGroup(ctx, ...at(def.origin), def.name);
     if (def.invalid || def.failed('privileges')) {
       ctx.groups.set(def.name, { level: undefined, external: false });
       continue;

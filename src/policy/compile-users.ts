@@ -2,6 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DesiredUser, NameMatcher } from '../model/desired.js';
 import { ADMIN_ROLE, checkRoleName, checkUserName, isDefaultRole, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { PasswordSource } from '../model/operations.js';
+import { isZilliz, ZILLIZ_CLOUD } from '../model/platform.js';
 import { matchesName } from '../model/scope.js';
 import type { UserState } from '../model/types.js';
 import type { CompileContext } from './context.js';
@@ -45,7 +46,7 @@ export function compileUsers(merged: MergedPolicy, ctx: CompileContext, roleScop
         });
         return;
       }
-      if (merged.roles.has(role) || isDefaultRole(role)) {
+      if (merged.roles.has(role) || isDefaultRole(role) || (isZilliz(ctx.platform) && ZILLIZ_CLOUD.builtinRoles.includes(role))) {
         roles.push(role);
         return;
       }

@@ -1,7 +1,10 @@
 import { canonicalState } from '../model/canonical.js';
 import type { DesiredState, ManagedScope } from '../model/desired.js';
 import { checkDatabaseName, DEFAULT_DATABASE } from '../model/names.js';
+import { isZilliz, ZILLIZ_CLOUD } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
 import { matchesName } from '../model/scope.js';
+import { checkPlatformObjects, resolvePlatform } from './check-platform.js';
 import { compareVersions, formatVersion, parseMilvusVersion } from '../model/versions.js';
 import { checkLimits } from './check-limits.js';
 import { checkScope, scopeOf } from './check-scope.js';
@@ -20,6 +23,8 @@ import type { Reporter } from './report.js';
 export interface CompileOptions {
   /** The Milvus version the policy is checked against; overrides the policy's target.minVersion. */
   readonly targetVersion?: string | undefined;
+  /** The platform the run knows (a target's config, the endpoint); the policy's target.platform wins. */
+  readonly platform?: Platform | undefined;
 }
 
 function resolveTarget(merged: MergedPolicy, options: CompileOptions, reporter: Reporter): CompileContext['target'] {
@@ -73,7 +78,9 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     declaredDatabases,
     usedDatabases: new Set(),
     serverPrivileges: new Set(merged.target?.value.serverPrivileges ?? []),
+    platform: resolvePlatform(merged, options.platform, reporter),
   };
+  checkPlatformObjects(merged, ctx);
   for (const kind of ['users', 'roles', 'privilegeGroups'] as const) checkScope(merged, kind, scope[kind], reporter);
   const groups = compileGroups(merged, ctx);
   const roles = compileRoles(merged, ctx, origins);
@@ -98,9 +105,10 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
     protectedRoles: flagged(merged.roles),
     protectedPrivilegeGroups: flagged(merged.privilegeGroups),
     scope,
-    ...scopeProtectOf(merged),
+    ...scopeProtectOf(merged, ctx.platform),
     databases: [...databases].sort(),
-    ...(merged.target?.value.limits ? { limits: { ...merged.target.value.limits } } : {}),
+    ...limitsOf(merged, ctx.platform),
+    ...(isZilliz(ctx.platform) ? { platform: ctx.platform } : {}),
     ...(descriptions ? { descriptions } : {}),
     ...(ctx.serverPrivileges.size > 0 ? { serverPrivileges: [...ctx.serverPrivileges].sort() } : {}),
     ...keepingOutsideMembers(merged),
@@ -108,12 +116,25 @@ export function compilePolicy(merged: MergedPolicy, options: CompileOptions, rep
   };
 }
 
-/** `scope.<kind>.protect`, when any kind declares one. */
-function scopeProtectOf(merged: MergedPolicy): Pick<DesiredState, 'scopeProtect'> {
+/**
+ * `scope.<kind>.protect`, when any kind declares one. On Zilliz Cloud its built-in user and roles
+ * are protected as well: Zilliz refuses to drop or edit them, so no plan may try.
+ */
+function scopeProtectOf(merged: MergedPolicy, platform: Platform): Pick<DesiredState, 'scopeProtect'> {
   const out: Partial<Record<Kind, readonly string[]>> = {};
+  const builtin: Partial<Record<Kind, readonly string[]>> = isZilliz(platform) ? { users: [ZILLIZ_CLOUD.defaultUser], roles: ZILLIZ_CLOUD.builtinRoles } : {};
   for (const kind of ['users', 'roles', 'privilegeGroups'] as const) {
     const spec = merged.scope[kind]?.value;
-    if (spec && spec !== 'all' && spec.protect && spec.protect.length > 0) out[kind] = [...new Set(spec.protect)].sort();
+    const declared = spec && spec !== 'all' ? (spec.protect ?? []) : [];
+    const names = [...declared, ...(builtin[kind] ?? [])];
+    if (names.length > 0) out[kind] = [...new Set(names)].sort();
   }
   return Object.keys(out).length > 0 ? { scopeProtect: out } : {};
+}
+
+/** `target.limits`; on Zilliz Cloud its own limits where the policy declares none. */
+function limitsOf(merged: MergedPolicy, platform: Platform): Pick<DesiredState, 'limits'> {
+  const declared = merged.target?.value.limits;
+  if (isZilliz(platform)) return { limits: { ...ZILLIZ_CLOUD.limits, ...declared } };
+  return declared ? { limits: { ...declared } } : {};
 }

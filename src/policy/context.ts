@@ -1,5 +1,6 @@
 import { atLeast, featuresOf, formatVersion } from '../model/versions.js';
 import type { FeatureSet, MilvusVersion } from '../model/versions.js';
+import type { Platform } from '../model/platform.js';
 import type { PrivilegeLevel } from '../model/types.js';
 import type { Origin, Reporter } from './report.js';
 import type { Path, SourceFile } from './source.js';
@@ -25,6 +26,8 @@ export interface CompileContext {
   readonly usedDatabases: Set<string>;
   /** `target.serverPrivileges`: names the catalogue does not know, declared to exist on the server. */
   readonly serverPrivileges: ReadonlySet<string>;
+  /** Where the API is served: Zilliz Cloud refuses more than Milvus (check-platform.ts). */
+  readonly platform: Platform;
 }
 
 /**

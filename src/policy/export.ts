@@ -7,10 +7,14 @@ import { featuresOf, parseMilvusVersion } from '../model/versions.js';
 import type { MilvusVersion } from '../model/versions.js';
 import { builtinGroup, isLegacyGroup, isSinglePrivilege, isValidForObjectType, levelOfPrivilege, objectTypeOfPrivilege } from './privileges.js';
 import { POLICY_FORMAT_VERSION } from './schema.js';
+import { isZilliz } from '../model/platform.js';
+import type { Platform } from '../model/platform.js';
 
 export interface ExportOptions {
   /** Written as target.minVersion; also picks the grant form (by level from 2.5 on, by object before). */
   readonly targetVersion?: string;
+  /** Zilliz Cloud: written as target.platform, and every grant by level (it refuses grants by object). */
+  readonly platform?: Platform;
   /** Path or URL of policy.schema.json for the editor comment on the first line. */
   readonly schema?: string;
   /**
@@ -219,11 +223,14 @@ function defaultPasswordEnv(user: string): string {
  */
 export function exportPolicy(input: DesiredState | RbacState, options: ExportOptions = {}): string {
   const desired = isDesired(input) ? input : undefined;
+  const platform = options.platform ?? desired?.platform;
   const state: RbacState = canonicalState(desired ? desired.state : (input as RbacState));
   const version = options.targetVersion ? parseMilvusVersion(options.targetVersion) : null;
   const customGroups = groupLevels([...(options.externalGroups ?? []), ...state.privilegeGroups], version ?? undefined);
   const usesLevels = state.roles.some((r) => r.grants.some((g) => g.dbName === '*' || builtinGroup(g.privilege) || customGroups.has(g.privilege)));
-  const preferLevels = options.preferForm
+  const preferLevels = isZilliz(platform)
+    ? true
+    : options.preferForm
     ? options.preferForm === 'level'
     : version
       ? featuresOf(version).grantV2
@@ -233,6 +240,12 @@ export function exportPolicy(input: DesiredState | RbacState, options: ExportOpt
   const policy: Record<string, Json> = { version: POLICY_FORMAT_VERSION };
   const target: Record<string, Json> = {};
   if (options.targetVersion) target.minVersion = options.targetVersion;
+  if (isZilliz(platform)) {
+    target.platform = 'zilliz-cloud';
+    const enabled = platform?.enabled ?? [];
+    const tier = platform?.tier;
+    if (enabled.length > 0 || (tier && tier !== 'dedicated')) target.zillizCloud = { ...(tier && tier !== 'dedicated' ? { tier } : {}), ...(enabled.length > 0 ? { enabled: [...enabled] } : {}) };
+  }
   // A grant of a privilege this tool does not know (a newer server's) is kept as it is, declared.
   const unknown = unknownPrivilegesIn(state, customGroups);
   if (unknown.length > 0) target.serverPrivileges = unknown;

@@ -1,5 +1,6 @@
 import { checkCollectionName } from '../model/names.js';
 import type { Grant, PrivilegeLevel } from '../model/types.js';
+import { checkPlatformPrivilege } from './check-platform.js';
 import { requireFeature } from './context.js';
 import type { CompileContext } from './context.js';
 import { checkDatabase, databasesOf, field, LEVEL_RANK, privilegesOf, resolvePrivilege } from './grant-fields.js';
@@ -46,7 +47,7 @@ export function expandLevelGrant(ctx: CompileContext, file: SourceFile, path: Pa
       });
       continue;
     }
-    if (r) resolved.push(r);
+    if (r && checkPlatformPrivilege(ctx, file, item.path, r)) resolved.push(r);
   }
   // Without every privilege known the level cannot be told; the problem is already reported.
   if (items.length === 0 || resolved.length < items.length) return;

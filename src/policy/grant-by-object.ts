@@ -1,5 +1,6 @@
 import { checkCollectionName, checkUserName } from '../model/names.js';
 import type { Grant, ObjectType } from '../model/types.js';
+import { checkPlatformObjectGrant } from './check-platform.js';
 import type { CompileContext } from './context.js';
 import { checkDatabase, databasesOf, field, privilegesOf, resolvePrivilege } from './grant-fields.js';
 import { isValidForObjectType, objectTypeOfPrivilege } from './privileges.js';
@@ -8,6 +9,7 @@ import type { ObjectGrantSpec } from './spec.js';
 
 /** Expands a grant written with `object:` (OperatePrivilege, every Milvus version). */
 export function expandObjectGrant(ctx: CompileContext, file: SourceFile, path: Path, spec: ObjectGrantSpec, inherited: readonly string[] | undefined, out: Grant[]): void {
+  if (!checkPlatformObjectGrant(ctx, file, [...path, 'object'])) return;
   const objectType: ObjectType = spec.object;
   const names = field(ctx, file, path, spec as unknown as Readonly<Record<string, unknown>>, 'objectNames', 'objectName') ?? [{ value: '*', path }];
   const objectNames: string[] = [];

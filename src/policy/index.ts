@@ -1,3 +1,4 @@
+import type { Platform } from '../model/platform.js';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { DesiredState } from '../model/desired.js';
@@ -40,6 +41,8 @@ export type PolicyLoadResult =
 export interface LoadOptions {
   /** The Milvus version to check features against; overrides the policy's target.minVersion. */
   readonly targetVersion?: string;
+  /** The platform the run knows (a target's config, the endpoint); the policy's target.platform wins. */
+  readonly platform?: Platform;
 }
 
 export interface PolicyText {
@@ -77,7 +80,7 @@ export function loadPolicyTexts(texts: readonly PolicyText[], options: LoadOptio
     const failed = checkSchema(file, reporter);
     parsed.push({ file, spec: file.data as PolicySpec, failed });
   }
-  const compileOptions: CompileOptions = { targetVersion: options.targetVersion };
+  const compileOptions: CompileOptions = { targetVersion: options.targetVersion, platform: options.platform };
   const merged = mergeFiles(parsed, reporter);
   const origins = new GrantOrigins();
   const desired = compilePolicy(merged, compileOptions, reporter, origins);

@@ -253,6 +253,24 @@ export function buildPolicySchema(): JsonSchema {
             pattern: '^v?\\d+\\.\\d+(\\.\\d+)?$',
             description: 'Oldest Milvus version the policy must work on, e.g. "2.5". Features newer than this are errors.',
           },
+          platform: {
+            enum: ['milvus', 'zilliz-cloud'],
+            description: 'Where the Milvus API is served: self-hosted Milvus (default), or Zilliz Cloud, which refuses v1 grants, grants only its built-in privilege groups by default and has its own built-in roles, limits and name and password rules (docs/zilliz-cloud.md).',
+          },
+          zillizCloud: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'With platform: zilliz-cloud. The cluster\'s plan, and the features Zilliz enabled for the organisation on request.',
+            properties: {
+              tier: { enum: ['dedicated', 'serverless', 'free'], description: 'Users and roles exist on Dedicated (and BYOC) clusters only; plan and apply refuse the others. Default: dedicated, or serverless for a *.serverless.* endpoint.' },
+              enabled: {
+                type: 'array',
+                uniqueItems: true,
+                items: { enum: ['customPrivilegeGroups', 'individualPrivileges'] },
+                description: 'customPrivilegeGroups: custom privilege groups may be defined and granted. individualPrivileges: single privileges (Search, Insert…) may be granted, not only groups.',
+              },
+            },
+          },
           limits: {
             type: 'object',
             description: 'The target server limits, when raised from Milvus defaults. Exceeding a declared limit is an error.',

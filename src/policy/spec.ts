@@ -7,6 +7,9 @@ export type OneOrMany<T> = T | readonly T[];
 
 export interface TargetSpec {
   readonly minVersion?: string;
+  /** Where the Milvus API is served (src/model/platform.ts). */
+  readonly platform?: 'milvus' | 'zilliz-cloud';
+  readonly zillizCloud?: { readonly tier?: 'dedicated' | 'serverless' | 'free'; readonly enabled?: readonly ('customPrivilegeGroups' | 'individualPrivileges')[] };
   readonly limits?: { readonly maxUsers?: number; readonly maxRoles?: number };
   readonly settings?: SettingsSpec;
   readonly serverPrivileges?: readonly string[];

@@ -93,6 +93,43 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
       },
     },
   }),
+  doctor: schema('doctor', 'rbac doctor --format json', {
+    type: 'object',
+    required: ['formatVersion', 'address', 'server', 'caller', 'counts', 'limits', 'probes', 'writeProbe', 'leftBehind', 'builtinGroupDifferences', 'conclusions', 'targetSettings'],
+    additionalProperties: false,
+    properties: {
+      formatVersion,
+      address: str,
+      server: {
+        type: 'object',
+        required: ['reported', 'description', 'milvusVersion', 'platform'],
+        additionalProperties: false,
+        properties: { reported: str, description: str, milvusVersion: str, platform: { enum: ['milvus', 'zilliz-cloud'] }, tier: { enum: ['dedicated', 'serverless', 'free'] } },
+      },
+      caller: {
+        type: 'object',
+        required: ['user', 'roles', 'passesEveryCheck', 'grants'],
+        additionalProperties: false,
+        properties: { user: { type: ['string', 'null'] }, roles: { type: ['array', 'null'], items: str }, passesEveryCheck: { type: ['boolean', 'null'] }, grants: strings },
+      },
+      counts: {
+        type: 'object',
+        required: ['users', 'roles', 'customPrivilegeGroups'],
+        additionalProperties: false,
+        properties: { users: { type: ['integer', 'null'] }, roles: { type: ['integer', 'null'] }, customPrivilegeGroups: { type: ['integer', 'null'] } },
+      },
+      limits: { type: 'object', required: ['maxUsers', 'maxRoles', 'source'], additionalProperties: false, properties: { maxUsers: int, maxRoles: int, source: str } },
+      probes: {
+        type: 'array',
+        items: { type: 'object', required: ['name', 'call', 'answer'], additionalProperties: false, properties: { name: str, call: str, answer: { enum: ['supported', 'unsupported', 'denied', 'refused'] }, detail: str } },
+      },
+      writeProbe: { enum: ['run', 'not run'] },
+      leftBehind: strings,
+      builtinGroupDifferences: { type: 'array', items: { type: 'object', required: ['group', 'extra', 'missing'], additionalProperties: false, properties: { group: str, extra: strings, missing: strings } } },
+      conclusions: strings,
+      targetSettings: { type: 'string', description: 'The target: block to declare in the policy, as YAML' },
+    },
+  }),
   fleet: schema('fleet', 'rbac plan, drift or apply with --target / --all-targets and --format json', {
     type: 'object',
     required: ['formatVersion', 'command', 'exitCode', 'targets'],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerApply } from './apply.js';
 import { register as registerCompletion } from './completion.js';
+import { register as registerDoctor } from './doctor.js';
 import { register as registerDrift } from './drift.js';
 import { register as registerEmulator } from './emulator.js';
 import { register as registerExport } from './export.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerApply(program);
   registerDrift(program);
   registerExport(program);
+  registerDoctor(program);
   registerExplain(program);
   registerWhoCan(program);
   registerEmulator(program);
