@@ -92,9 +92,10 @@ export function limitsFrom(flags: LimitFlagValues): { maxUsers?: number; maxRole
  * Connection options from the flags and the environment. A bad flag or a missing secret is
  * reported on stderr with exit code 1, and undefined comes back: the command stops there.
  */
-export async function connectionOrExit(flags: ConnectionFlagValues): Promise<ConnectionOptions | undefined> {
+export async function connectionOrExit(flags: ConnectionFlagValues & TargetFlagValues): Promise<ConnectionOptions | undefined> {
   const { describeConnectionFailure } = await import('../milvus/connection.js');
   const { connectionOptionsFromEnv } = await import('../milvus/connection-settings.js');
+  if (flags.allTargets || (flags.target ?? []).length > 0) return singleTargetOrExit(flags);
   try {
     return connectionOptionsFromEnv(connectionFlags(flags));
   } catch (error) {
@@ -166,6 +167,27 @@ export async function runOnTargets(
     }),
   );
   return true;
+}
+
+/** A command that talks to one server, pointed at a target of the config: exactly one, and no --address with it. */
+async function singleTargetOrExit(flags: ConnectionFlagValues & TargetFlagValues): Promise<ConnectionOptions | undefined> {
+  const refuse = (message: string): undefined => {
+    process.stderr.write(`Error: ${message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  };
+  if (flags.allTargets || (flags.target ?? []).length !== 1) return refuse('this command talks to one server: give exactly one --target (plan, drift and apply take several)');
+  if (flags.address !== undefined) return refuse('give either --target or --address, not both');
+  const targets = await targetsOrExit(flags);
+  const target = targets?.[0];
+  if (!target) return undefined;
+  const { connectionOf } = await import('../fleet/run.js');
+  const { describeConnectionFailure } = await import('../milvus/connection.js');
+  try {
+    return connectionOf(target, { ...(flags.debug ? { debug: true } : {}) });
+  } catch (error) {
+    return refuse(describeConnectionFailure(error, target.connection.address ?? ''));
+  }
 }
 
 /** A saved plan belongs to one address; with targets, `rbac apply --target` plans and applies itself. */

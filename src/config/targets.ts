@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import type { ConnectionFlags } from '../milvus/connection-settings.js';
+import type { ServerSettings } from '../model/desired.js';
 import type { ObjectLimits } from '../model/names.js';
 import { MILVUS, PLATFORMS, platformFromAddress, ZILLIZ_FEATURES, ZILLIZ_TIERS } from '../model/platform.js';
 import type { Platform, PlatformName, ZillizFeature, ZillizTier } from '../model/platform.js';
@@ -26,6 +27,7 @@ interface TargetSpec {
   readonly limits?: Partial<ObjectLimits>;
   readonly policies?: readonly string[];
   readonly platform?: PlatformName;
+  readonly settings?: ServerSettings;
   readonly zillizCloud?: { readonly tier?: ZillizTier; readonly enabled?: readonly ZillizFeature[] };
 }
 
@@ -91,6 +93,16 @@ export const CONFIG_SCHEMA = {
           timeoutMs: { type: 'integer', minimum: 1 },
           limits: { type: 'object', additionalProperties: false, properties: { maxUsers: { type: 'integer', minimum: 1 }, maxRoles: { type: 'integer', minimum: 2 } } },
           policies: paths,
+          settings: {
+            type: 'object',
+            additionalProperties: false,
+            description: "Server configuration no API reports, as a policy's target.settings (which wins key by key): docs/policy.md",
+            properties: {
+              rootShouldBindRole: { type: 'boolean' },
+              enablePublicPrivilege: { type: 'boolean' },
+              superUsers: { type: 'array', items: { type: 'string', minLength: 1 } },
+            },
+          },
           platform: { enum: [...PLATFORMS], description: 'zilliz-cloud: plan only what Zilliz Cloud accepts (docs/zilliz-cloud.md); detected from *.zillizcloud.com endpoints' },
           zillizCloud: {
             type: 'object',
@@ -161,6 +173,7 @@ export async function loadTargets(file: string): Promise<Target[]> {
       ...(typeof t.tls === 'object' ? tlsFlags(t.tls, absolute) : {}),
       ...(t.timeoutMs ? { timeoutMs: t.timeoutMs } : {}),
       ...(t.platform ? { platform: platformOf(t) } : {}),
+      ...(t.settings && Object.keys(t.settings).length > 0 ? { serverSettings: { ...t.settings, ...(t.settings.superUsers ? { superUsers: [...new Set(t.settings.superUsers)].sort() } : {}) } } : {}),
     };
     return { name, connection, ...(t.limits ? { limits: t.limits } : {}), policies: [...(spec.policies ?? []), ...(t.policies ?? [])].map(absolute) };
   });

@@ -110,7 +110,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const profile = options.profile ?? 'milvus';
   const platform: Platform = profile === 'zilliz-cloud' ? { name: 'zilliz-cloud', tier: 'dedicated', enabled: [...(options.zillizEnabled ?? [])] } : MILVUS;
   const zilliz = isZilliz(platform);
-  const { text: milvusVersionString, version } = resolveVersion(options.milvusVersion ?? (zilliz ? ZILLIZ_CLOUD.compatibleWith : '2.5'));
+  // Zilliz names only the Milvus line (2.6), so its cluster plays that line's first release: what
+  // the tool, which cannot learn the patch, plans for.
+  const asked = options.milvusVersion ?? (zilliz ? ZILLIZ_CLOUD.compatibleWith : '2.5');
+  const { text: milvusVersionString, version } = resolveVersion(zilliz && /^\d+\.\d+$/.test(asked) ? `${asked}.0` : asked);
   const versionString = zilliz ? ZILLIZ_BUILD_TAG : milvusVersionString;
   const description = zilliz ? `Zilliz Cloud Vector Database(Compatible with Milvus ${version.major}.${version.minor})` : milvusVersionString;
   const apiKeys = zilliz ? (options.apiKeys ?? []) : [];

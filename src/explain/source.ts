@@ -1,4 +1,4 @@
-import type { ConnectionFlags } from '../milvus/connection-settings.js';
+import type { ConnectionFlags, ConnectionOptions } from '../milvus/connection-settings.js';
 import type { BuiltinGroupMembers } from '../model/access-policies.js';
 import type { ServerSettings } from '../model/desired.js';
 import type { Diagnostic } from '../policy/diagnostics.js';
@@ -69,10 +69,11 @@ export async function sourceFromPolicy(files: readonly string[], milvusVersion?:
  * @param serverSettings what the caller knows of the server's configuration (Milvus cannot be
  *   asked for it); default: Milvus's defaults.
  */
-export async function sourceFromLive(flags: ConnectionFlags, serverSettings?: ServerSettings): Promise<ExplainSource> {
+export async function sourceFromLive(flags: ConnectionFlags | ConnectionOptions, declared?: ServerSettings): Promise<ExplainSource> {
+  const serverSettings = declared ?? flags.serverSettings;
   const { connect, connectionOptionsFromEnv, isMilvusCallError, readLiveState } = await import('../milvus/index.js');
   const { readBuiltinGroups } = await import('../milvus/read-builtin-groups.js');
-  const connection = await connect(connectionOptionsFromEnv(flags));
+  const connection = await connect('credentials' in flags ? flags : connectionOptionsFromEnv(flags));
   try {
     // The state is read and in hand even when the groups cannot be listed (a user without the
     // ListPrivilegeGroups privilege on the BackupRBAC path): then the catalogue decides, and we say so.

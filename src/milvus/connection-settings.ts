@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ServerSettings } from '../model/desired.js';
 import type { Platform } from '../model/platform.js';
 import { registerSecret, SecretError, withoutTrailingNewline } from './secrets.js';
 
@@ -38,6 +39,8 @@ export interface ConnectionOptions {
   readonly callLog?: (line: string) => void;
   /** The platform a target's config declares (`platform: zilliz-cloud`); else the endpoint or the server tells. */
   readonly platform?: Platform;
+  /** Server settings a target's config declares (as a policy's target.settings, which wins key by key). */
+  readonly serverSettings?: ServerSettings;
 }
 
 /** Command-line flags; secrets are only ever given as an env var name or a file path. */
@@ -59,6 +62,7 @@ export interface ConnectionFlags {
   /** Log each call to Milvus on stderr. */
   readonly debug?: boolean;
   readonly platform?: Platform;
+  readonly serverSettings?: ServerSettings;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -204,5 +208,6 @@ export function connectionOptionsFromEnv(flags: ConnectionFlags = {}, env: NodeJ
     user,
     ...(flags.debug ? { callLog: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
     ...(flags.platform ? { platform: flags.platform } : {}),
+    ...(flags.serverSettings ? { serverSettings: flags.serverSettings } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { getAuthString, MilvusClient, logger as sdkLogger } from '@zilliz/milvus
 import type { ClientConfig } from '@zilliz/milvus2-sdk-node';
 import { compatibleMilvusLine, featuresOn, isZilliz, platformFromAddress } from '../model/platform.js';
 import type { Platform } from '../model/platform.js';
+import type { ServerSettings } from '../model/desired.js';
 import { parseMilvusVersion } from '../model/versions.js';
 import { readServerDescription } from './server-description.js';
 import type { FeatureSet, MilvusVersion } from '../model/versions.js';
@@ -28,6 +29,8 @@ export interface MilvusConnection {
   readonly features: FeatureSet;
   /** Zilliz Cloud, when the config, the endpoint or the server says so; undefined for Milvus. */
   readonly platform?: Platform;
+  /** Server settings a target's config declares; a policy's own target.settings win key by key. */
+  readonly serverSettings?: ServerSettings;
   /** Who we are ('' when the credentials do not say, e.g. an API key). */
   readonly user: string;
   /** Grants, revokes and role bindings, on the SDK's channels without its per-call interceptors. */
@@ -204,6 +207,7 @@ export async function connect(options: ConnectionOptions): Promise<MilvusConnect
       versionString,
       features: featuresOn(version, platform),
       ...(platform ? { platform } : {}),
+      ...(options.serverSettings ? { serverSettings: options.serverSettings } : {}),
       user: options.user,
       bulk: bulkCalls(client, authorizationOf(options.credentials), options.timeoutMs, options.callLog),
       checkLogin: (user, password) => checkLogin(client, user, password, options.timeoutMs, options.callLog),

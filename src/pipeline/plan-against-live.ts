@@ -83,7 +83,10 @@ export async function planAgainstLive(
   }
   const refusal = unmanageableReason(loaded.desired.platform);
   if (refusal) return { invalid: true, refused: true, diagnostics, message: `${refusal}: nothing was planned` };
-  const wanted = { desired: loaded.desired, policyHash: loaded.hash };
+  // Settings a target's config declares, under the policy's own.
+  const serverSettings = conn.serverSettings ? { ...conn.serverSettings, ...loaded.desired.serverSettings } : undefined;
+  const desired = serverSettings ? { ...loaded.desired, serverSettings } : loaded.desired;
+  const wanted = { desired, policyHash: loaded.hash };
   const inspected = await inspect(conn, wanted, settings);
   return { ...planInspected(wanted, inspected, conn.user, settings), live: inspected.live, diagnostics };
 }

@@ -27,7 +27,8 @@ describe('rbac doctor', () => {
     expect(answer('create a custom privilege group')).toBe(t.features.privilegeGroups ? 'supported' : 'unsupported');
     expect(answer('read all of RBAC in one call')).toBe(t.features.backupRbac ? 'supported' : 'unsupported');
     expect(report.leftBehind).toEqual([]);
-    expect(report.targetSettings).toContain(`minVersion: "${t.versionString.replace(/^v/, '').replace(/\.0$/, '')}"`);
+    const { major, minor, patch } = t.version;
+    expect(report.targetSettings).toContain(`minVersion: "${patch === 0 ? `${major}.${minor}` : `${major}.${minor}.${patch}`}"`);
     const client = await t.client();
     const roles = await client.listRoles();
     expect((roles.results ?? []).map((r) => r.role?.name).filter((n) => n?.startsWith('rbac_doctor_'))).toEqual([]);

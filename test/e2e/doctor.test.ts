@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { register as registerDoctor } from '../../src/cli/commands/doctor.js';
@@ -98,6 +99,16 @@ describe('rbac doctor on each emulator profile', () => {
     expect(report.caller.user).toBeNull();
     expect(report.targetSettings).toContain('    enabled: [customPrivilegeGroups, individualPrivileges]');
     expect(report.conclusions).toContain('cannot tell which steps affect the caller (the token names no user, e.g. an API key): lock-out protection is off');
+  });
+
+  it('prints on the Zilliz profile what docs/zilliz-cloud.md shows', async () => {
+    const emulator = await startEmulator({ profile: 'zilliz-cloud' });
+    started.push(emulator);
+    process.env.ZILLIZ_TOKEN = 'db_admin:Milvus';
+    const run = await runCommand([registerDoctor], ['doctor', '--address', emulator.address, '--token-env', 'ZILLIZ_TOKEN', '--write-probe']);
+    const docs = readFileSync('docs/zilliz-cloud.md', 'utf8');
+    const shown = /```\n\$ rbac doctor --address 127\.0\.0\.1:19532 --token-env ZILLIZ_TOKEN --write-probe\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(run.stdout.replaceAll(emulator.address, '127.0.0.1:19532')).toBe(shown);
   });
 
   it('read-only by default: no probe writes', async () => {

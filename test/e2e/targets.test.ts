@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
 import { register as registerDrift } from '../../src/cli/commands/drift.js';
 import { register as registerPlan } from '../../src/cli/commands/plan.js';
+import { register as registerDoctor } from '../../src/cli/commands/doctor.js';
+import { register as registerExplain } from '../../src/cli/commands/explain.js';
+import { register as registerExport } from '../../src/cli/commands/export.js';
 import { loadTargets, selectTargets } from '../../src/config/targets.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -188,5 +191,52 @@ describe('rbac apply over a fleet', () => {
     const run = await rbac(['apply', 'plan.json', '--config', config, '--all-targets']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('give no saved plan file and no --address');
+  });
+});
+
+describe('commands that talk to one server take one --target', () => {
+  const one = (args: string[]) => runCommand([registerDoctor, registerExport, registerExplain], args);
+
+  it('doctor, export and explain --live read the target from the config', async () => {
+    const doctor = await one(['doctor', '--config', config, '--target', 'staging', '--format', 'json']);
+    expect(doctor.exitCode).toBe(0);
+    expect((JSON.parse(doctor.stdout) as { address: string }).address).toBe(staging.address);
+    const exported = await one(['export', '--config', config, '--target', 'prod']);
+    expect(exported.exitCode).toBe(0);
+    expect(exported.stdout).toContain('version: 1');
+    const explained = await one(['explain', 'user', 'root', '--live', '--config', config, '--target', 'staging']);
+    expect(explained.exitCode).toBe(0);
+  });
+
+  it('refuses several targets or --all-targets there', async () => {
+    const run = await one(['doctor', '--config', config, '--all-targets']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('give exactly one --target');
+  });
+});
+
+describe("a target's declared server settings", () => {
+  it('stand in for target.settings: superUsers lets a password change go without the current one', async () => {
+    const server = await startEmulator({
+      milvusVersion: '2.5',
+      superUsers: ['root'],
+      seed: { state: { users: [{ name: 'svc', roles: [] }], roles: [], privilegeGroups: [] }, passwords: { root: 'Milvus', svc: 'Old-Password-1' } },
+    });
+    try {
+      process.env.TARGETS_SVC_PASSWORD = 'New-Password-2';
+      writeFileSync(join(dir, 'svc.yaml'), 'version: 1\nusers:\n  svc:\n    password: { env: TARGETS_SVC_PASSWORD }\n    updatePassword: true\n');
+      const plain = join(dir, 'plain.config.yaml');
+      const declared = join(dir, 'declared.config.yaml');
+      const target = ['version: 1', 'policies: [svc.yaml]', 'targets:', '  svc:', `    address: ${server.address}`, '    token: { env: TARGETS_STAGING_TOKEN }'];
+      writeFileSync(plain, `${target.join('\n')}\n`);
+      writeFileSync(declared, `${[...target, '    settings: { superUsers: [root] }'].join('\n')}\n`);
+      const refused = await rbac(['plan', '--config', plain, '--target', 'svc']);
+      expect(refused.stdout + refused.stderr).toContain('Milvus asks for the current one');
+      const applied = await rbac(['apply', '--config', declared, '--target', 'svc', '--auto-approve']);
+      expect(applied.exitCode).toBe(0);
+      expect(server.engine.authenticate('svc', 'New-Password-2')).toBe(true);
+    } finally {
+      await server.stop();
+    }
   });
 });

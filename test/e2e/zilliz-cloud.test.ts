@@ -1,4 +1,7 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformFromAddress } from '../../src/model/platform.js';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
 import { register as registerDrift } from '../../src/cli/commands/drift.js';
 import { register as registerExport } from '../../src/cli/commands/export.js';
@@ -16,6 +19,14 @@ import { runCommand } from '../explain/run-command.js';
  * the emulator's zilliz-cloud profile through the CLI and the real SDK, and what Zilliz refuses
  * refused before any write.
  */
+
+async function closedPort(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return address;
+}
 
 const rbac = (args: string[]) => runCommand([registerValidate, registerPlan, registerApply, registerDrift, registerExport], args);
 
@@ -186,11 +197,22 @@ describe('what Zilliz Cloud refuses, refused before any write', () => {
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain('Zilliz Cloud Serverless clusters have no users or roles to manage');
     expect(zilliz.engine.snapshot().roles.map((r) => r.name)).not.toContain('app3');
-    const before = zilliz.faults.callCount();
-    const serverless = await rbac(['plan', '-f', file, '--address', 'https://in03-0123456789abcdef.serverless.gcp-us-west1.cloud.zilliz.com', '--token-env', 'ZILLIZ_TOKEN']);
-    expect(serverless.exitCode).toBe(5);
-    expect(serverless.stderr).toContain('nothing was read or changed');
-    expect(zilliz.faults.callCount()).toBe(before);
+    // Declared by a target's config, the refusal comes before any connection: the port is closed,
+    // so trying to connect would have ended in exit 3 instead.
+    const closed = await closedPort();
+    const config = writePolicy(['version: 1', 'targets:', '  serverless:', `    address: ${closed}`, '    token: { env: ZILLIZ_TOKEN }', '    platform: zilliz-cloud', '    zillizCloud: { tier: serverless }', ''].join('\n'));
+    const serverless = await rbac(['plan', '-f', writePolicy('version: 1\nroles:\n  app4:\n'), '--config', config, '--target', 'serverless', '--format', 'json']);
+    const body = JSON.parse(serverless.stdout) as { exitCode: number; targets: { exitCode: number; result: { error: { message: string } } }[] };
+    expect(body.targets[0]?.exitCode).toBe(5);
+    expect(body.targets[0]?.result.error.message).toContain('nothing was read or changed');
+  });
+
+  it('knows Zilliz Cloud and its Serverless clusters by their endpoints (names only, nothing is contacted)', () => {
+    expect(platformFromAddress('https://in01-0123456789abcdef.aws-us-west-2.vectordb.zillizcloud.com:19530')).toEqual({ name: 'zilliz-cloud', tier: 'dedicated' });
+    expect(platformFromAddress('https://in03-0123456789abcdef.serverless.gcp-us-west1.cloud.zilliz.com')).toEqual({ name: 'zilliz-cloud', tier: 'serverless' });
+    expect(platformFromAddress('https://in03-0123.serverless.ali-cn-hangzhou.cloud.zilliz.com.cn')).toEqual({ name: 'zilliz-cloud', tier: 'serverless' });
+    expect(platformFromAddress('milvus.zilliz.example.org:19530')).toBeNull();
+    expect(platformFromAddress('127.0.0.1:19530')).toBeNull();
   });
 
   it('refuses a password Zilliz would refuse before any write', async () => {

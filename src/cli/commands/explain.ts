@@ -1,11 +1,11 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { ExplainSource } from '../../explain/source.js';
-import { collect, connectionFlags } from '../options.js';
-import type { ConnectionFlagValues } from '../options.js';
+import { addConnectionOptions, addTargetOptions, collect, connectionOrExit } from '../options.js';
+import type { ConnectionFlagValues, TargetFlagValues } from '../options.js';
 
 /** Flags shared by commands that read either a policy (-f) or a live Milvus (--live). */
-export interface SourceFlags extends ConnectionFlagValues {
+export interface SourceFlags extends ConnectionFlagValues, TargetFlagValues {
   readonly file?: string[];
   readonly live?: boolean;
   readonly milvusVersion?: string;
@@ -13,19 +13,16 @@ export interface SourceFlags extends ConnectionFlagValues {
 }
 
 export function addSourceOptions(command: Command): Command {
-  return command
+  return addLiveOptions(command)
     .option('-f, --file <path>', 'policy file or directory (repeat to merge several)', collect)
     .option('--live', 'read the state from a live Milvus instead of a policy')
     .option('--milvus-version <version>', 'with -f: apply the rules of this Milvus version (default: newest known)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--address <host:port>', 'with --live: Milvus address (default $MILVUS_ADDRESS)')
-    .option('--token-env <name>', 'with --live: env var holding the token (default $MILVUS_TOKEN)')
-    .option('--token-file <path>', 'with --live: file holding the token')
-    .option('--user <name>', 'with --live: user name for password login (default $MILVUS_USER)')
-    .option('--password-env <name>', 'with --live: env var holding the password (default $MILVUS_PASSWORD)')
-    .option('--password-file <path>', 'with --live: file holding the password')
-    .option('--tls', 'with --live: use TLS')
-    .option('--ca-file <path>', 'with --live: CA certificate for TLS');
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+/** With --live: where Milvus is and how to log in, as for plan (one --target of the config, or the connection flags). */
+export function addLiveOptions(command: Command): Command {
+  return addTargetOptions(addConnectionOptions(command));
 }
 
 /** Loads the state named by the flags; prints problems and returns null (exit code set) on failure. */
@@ -34,11 +31,13 @@ export async function loadSource(flags: SourceFlags): Promise<ExplainSource | nu
   if (flags.live && (flags.file ?? []).length > 0) return fail('give either -f <policy> or --live, not both');
   if (flags.live) {
     if (flags.milvusVersion) return fail('--milvus-version only applies to -f: with --live the server says its version');
+    const connection = await connectionOrExit(flags);
+    if (!connection) return null;
     try {
-      return await sourceFromLive(connectionFlags(flags));
+      return await sourceFromLive(connection);
     } catch (error) {
       const { describeConnectionFailure } = await import('../../milvus/index.js');
-      return fail(describeConnectionFailure(error, flags.address ?? process.env.MILVUS_ADDRESS ?? ''));
+      return fail(describeConnectionFailure(error, connection.address));
     }
   }
   if ((flags.file ?? []).length === 0) return fail('no state to read: pass -f <policy.yaml> or --live');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, collect, connectionOrExit, printResult } from '../options.js';
-import type { ConnectionFlagValues } from '../options.js';
+import { addConnectionOptions, addTargetOptions, collect, connectionOrExit, printResult } from '../options.js';
+import type { ConnectionFlagValues, TargetFlagValues } from '../options.js';
 
-interface ExportFlags extends ConnectionFlagValues {
+interface ExportFlags extends ConnectionFlagValues, TargetFlagValues {
   readonly prefix?: string[];
   readonly onlyUser?: string[];
   readonly onlyRole?: string[];
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--force', 'replace --out when it exists')
     .option('--schema <path-or-url>', 'add a yaml-language-server comment pointing editors at policy.schema.json')
     .addHelpText('after', '\nExamples:\n  rbac export -o policy.yaml\n  rbac export --prefix team_ -o team.yaml && rbac plan -f team.yaml --detailed-exitcode   # 0: nothing to change\n');
-  addConnectionOptions(command).action(async (flags: ExportFlags) => {
+  addTargetOptions(addConnectionOptions(command)).action(async (flags: ExportFlags) => {
     const connection = await connectionOrExit(flags);
     if (!connection) return;
     const { runExport } = await import('../../export/run.js');
