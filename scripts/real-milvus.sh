@@ -17,7 +17,9 @@
 #                            wheel: 2.3.6-2.3.9 were published for macOS arm64 only).
 #   REAL_MILVUS_TIMEOUT      seconds to wait for health, default 180
 #   REAL_MILVUS_EXTRA_CONFIG space-separated key=value Milvus settings, e.g.
-#                            "proxy.maxRoleNum=20 proxy.maxUserNum=200"
+#                            "proxy.maxRoleNum=20 proxy.maxUserNum=200"; with
+#                            proxy.accessLog.enable=true and proxy.accessLog.localPath=logs,
+#                            `env` also prints MILVUS_ACCESS_LOG (the access log's file)
 #   REAL_MILVUS_DIR          state dir, default <project>/.real-milvus
 #   REAL_MILVUS_VENV         venv dir, default <project>/.venv-milvus
 #
@@ -323,6 +325,10 @@ cmd_env() {
   load_run
   echo "MILVUS_ADDRESS=127.0.0.1:${PORT:-$port}"
   echo "MILVUS_TOKEN=root:Milvus"
+  # With the access log on and written under the data dir (proxy.accessLog.localPath=logs), its file.
+  if [[ " ${REAL_MILVUS_EXTRA_CONFIG:-} " == *" proxy.accessLog.enable=true "* && -n ${BASE:-} ]]; then
+    echo "MILVUS_ACCESS_LOG=$BASE/logs/access.log"
+  fi
 }
 
 cmd_clean() {

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register as registerUsage } from '../../src/cli/commands/usage.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { loadPolicy } from '../../src/policy/index.js';
+import type { UsageReport } from '../../src/usage/report.js';
+import { runCommand } from '../explain/run-command.js';
+
+/**
+ * rbac usage and rbac suggest through the CLI, against a policy and against the live emulator,
+ * on a log in the 2.5 defaults (Milvus's configs/milvus.yaml, 2.5.14+).
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'rbac-usage-'));
+const policy = join(dir, 'policy.yaml');
+const log = join(dir, 'access.log');
+let emulator: RunningEmulator;
+
+const P = (user: string, method: string, status: string, msg = '', minute = 0) =>
+  `[2026/12/01 10:${String(minute).padStart(2, '0')}:00.000 +00:00] [ACCESS] <${user}: tcp-127.0.0.1:5000> ${method} [status: ${status}] [code: ${status === 'Successful' ? 0 : 65535}] [sdk: Python-2.5.4] [msg: ${msg}] [traceID: 0] [timeCost: 1ms]`;
+const D = '[database: default] [collection: docs] [partitions: []]';
+const deny = (privilege: string, user: string) => `rpc error: code = PermissionDenied desc = Privilege${privilege}: permission deny to ${user} in the \`default\` database`;
+
+const LINES = [
+  `${P('alice', 'Search', 'Successful', '', 1)} ${D} [expr: ] [nq: 1] [params: []]`,
+  `${P('alice', 'Search', 'Successful', '', 2)} ${D} [expr: ] [nq: 1] [params: []]`,
+  `${P('alice', 'Query', 'Successful', '', 3)} ${D} [expr: id > 0] [params: []]`,
+  P('alice', 'Insert', 'GrpcPermissionDenied', deny('Insert', 'alice'), 4),
+  P('bob', 'Insert', 'Successful', '', 5),
+  P('bob', 'Insert', 'Successful', '', 6),
+  P('bob', 'Insert', 'Successful', '', 7),
+  P('root', 'CreateCollection', 'Successful', '', 0),
+  P('bob', 'FutureCall', 'Successful', '', 8),
+  '[2026/12/01 10:09:00.000 +00:00] [INFO] [proxy/impl.go:10] ["not an access line"]',
+];
+
+beforeAll(async () => {
+  writeFileSync(
+    policy,
+    'version: 1\nroles:\n  reader:\n    grants:\n      - privileges: [Search, Query, Delete]\n        collections: [docs]\n  writer:\n    grants:\n      - privileges: [Insert]\n        collections: [docs]\nusers:\n  alice:\n    roles: [reader]\n  bob:\n    roles: [writer]\n',
+  );
+  writeFileSync(log, `${LINES.join('\n')}\n`);
+  emulator = await startEmulator({
+    milvusVersion: '2.5',
+    seed: {
+      state: {
+        users: [{ name: 'alice', roles: ['reader'] }, { name: 'bob', roles: ['writer'] }],
+        roles: [
+          { name: 'reader', grants: ['Search', 'Query', 'Delete'].map((privilege) => ({ objectType: 'Collection' as const, objectName: 'docs', dbName: 'default', privilege })) },
+          { name: 'writer', grants: [{ objectType: 'Collection', objectName: 'docs', dbName: 'default', privilege: 'Insert' }] },
+        ],
+        privilegeGroups: [],
+      },
+      passwords: { root: 'Milvus' },
+    },
+  });
+  process.env.USAGE_TOKEN = 'root:Milvus';
+});
+
+afterAll(async () => {
+  await emulator.stop();
+});
+
+const rbac = (args: string[]) => runCommand([registerUsage], args);
+
+function check(report: UsageReport): void {
+  const alice = report.users.find((u) => u.name === 'alice');
+  expect(alice?.used.map((c) => `${c.privilege}:${c.seen.count}:${c.via && typeof c.via === 'object' ? c.via.role : String(c.via)}`).sort()).toEqual(['Query:1:reader', 'Search:2:reader']);
+  expect(alice?.denied.map((d) => `${d.privilege}@${d.database}`)).toEqual(['Insert@default']);
+  const bob = report.users.find((u) => u.name === 'bob');
+  expect(bob?.used[0]).toMatchObject({ privilege: 'Insert', seen: { count: 3, last: '2026-12-01T10:07:00.000Z' }, via: { role: 'writer', collectionGuessed: true } });
+  expect(report.roles.find((r) => r.name === 'reader')?.unused.map((g) => g.privilege)).toEqual(['Delete']);
+  expect(report.unknownMethods).toEqual({ FutureCall: 1 });
+  expect(report.lines).toEqual({ read: 10, access: 9, unchecked: 0 });
+}
+
+describe('rbac usage', () => {
+  it('against a policy: grants used with counts and last use, unused grants, denials', async () => {
+    const run = await rbac(['usage', log, '-f', policy, '--milvus-version', '2.5.4', '--format', 'json']);
+    expect(run.exitCode).toBe(0);
+    check(JSON.parse(run.stdout) as UsageReport);
+  });
+
+  it('against the live instance, the same', async () => {
+    const run = await rbac(['usage', log, '--live', '--address', emulator.address, '--token-env', 'USAGE_TOKEN', '--format', 'json']);
+    expect(run.stderr).toBe('');
+    check(JSON.parse(run.stdout) as UsageReport);
+  });
+
+  it('as text and as Markdown for a pull request', async () => {
+    const text = (await rbac(['usage', log, '-f', policy])).stdout;
+    expect(text).toContain('DENIED  Insert on a collection (the log does not say which; database default): 1 denied (Insert)');
+    expect(text).toContain('unused  grant Delete on collection default.docs');
+    const md = (await rbac(['usage', log, '-f', policy, '--format', 'markdown'])).stdout;
+    expect(md).toContain('#### Grants never used in this window');
+    expect(md).toContain('| alice | 3 | 1 |');
+  });
+
+  it('says so when no line is an access-log line', async () => {
+    const other = join(dir, 'other.log');
+    writeFileSync(other, 'hello\n');
+    const run = await rbac(['usage', other, '-f', policy]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('no access-log line in 1 lines read');
+  });
+
+  it('reads standard input (the built CLI)', (ctx) => {
+    if (!existsSync('dist/cli/main.js')) return ctx.skip('dist/ is not built (npm test builds it first)');
+    const run = spawnSync(process.execPath, ['bin/rbac.js', 'usage', '-', '-f', policy, '--format', 'json'], { input: readFileSync(log), encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    check(JSON.parse(run.stdout) as UsageReport);
+  });
+});
+
+describe('rbac suggest', () => {
+  it('writes a valid least-privilege policy with its evidence, and lists the grants never used', async () => {
+    const out = join(dir, 'least.yaml');
+    const run = await rbac(['suggest', log, '-f', policy, '--milvus-version', '2.5.4', '-o', out]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain('Suggested 2 roles with 3 grants. 1 grant was never used in this window:\n  reader: grant Delete on collection default.docs');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('#   least_alice: Search on default.docs: 2 calls (Search), last 2026-12-01T10:02:00Z');
+    expect(text).toContain('(the log names no collection: every collection of the database)');
+    const loaded = await loadPolicy([out]);
+    if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+    const grants = (role: string) => loaded.desired.state.roles.find((r) => r.name === role)?.grants.map((g) => `${g.privilege}@${g.objectName}`).sort();
+    expect(grants('least_alice')).toEqual(['Query@docs', 'Search@docs']);
+    expect(grants('least_bob')).toEqual(['Insert@*']);
+  });
+
+  it('with --include-denied, also what was denied', async () => {
+    const run = await rbac(['suggest', log, '-f', policy, '--include-denied']);
+    expect(run.stdout).toContain('least_alice: Insert on default.*: 1 call (Insert), last 2026-12-01T10:04:00Z, denied in the log');
+  });
+});
