@@ -15,6 +15,7 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
   'redundant-grant': 'A grant another grant of the same role already covers.',
   'no-effect': 'A grant Milvus stores but never checks.',
   'wider-than-written': 'A grant that gives more than its entry says (a group wider than it looks, related privileges).',
+  'unused-grant': 'A grant the access log never saw used (rbac lint --usage REPORT, from rbac usage --format json).',
 };
 
 /** A URI reference relative to the working folder (the repository root in CI), as code scanning expects. */

@@ -3,7 +3,7 @@ import type { EffectiveEntry } from '../explain/effective.js';
 import { describeGrant } from '../explain/render.js';
 import { AccessIndex, NEWEST_RULES_VERSION } from '../model/access.js';
 import { ALL_PRIVILEGE, ANY, LEGACY_PRIVILEGE_GROUPS } from '../model/catalogue.js';
-import { compareGrants } from '../model/canonical.js';
+import { compareGrants, grantKey } from '../model/canonical.js';
 import type { DesiredState } from '../model/desired.js';
 import { ADMIN_ROLE, PUBLIC_ROLE, ROOT_USER } from '../model/names.js';
 import type { Grant } from '../model/types.js';
@@ -21,7 +21,8 @@ export type LintCode =
   | 'user-without-roles'
   | 'redundant-grant'
   | 'no-effect'
-  | 'wider-than-written';
+  | 'wider-than-written'
+  | 'unused-grant';
 
 export interface LintSubject {
   readonly kind: 'user' | 'role' | 'grant';
@@ -40,6 +41,26 @@ export interface LintFinding {
 export interface LintOptions {
   /** Whose rules decide what a grant does (default: the newest known). */
   readonly version?: MilvusVersion;
+  /** `rbac usage --format json` of an access log: grants it never saw used are findings. */
+  readonly usage?: UsageEvidence;
+}
+
+/** What the unused-grant rule reads of a usage report. */
+export interface UsageEvidence {
+  readonly window: { readonly first: string | null; readonly last: string | null };
+  readonly lines: { readonly access: number };
+  readonly roles: readonly { readonly name: string; readonly unused: readonly Grant[] }[];
+}
+
+/** Grants of the policy that the access log's window never used. */
+function unusedGrants(desired: DesiredState, usage: UsageEvidence): LintFinding[] {
+  const unused = new Set(usage.roles.flatMap((r) => r.unused.map((g) => `${r.name}\u0000${grantKey(g)}`)));
+  const window = `${usage.window.first ?? '?'} to ${usage.window.last ?? '?'}`;
+  return desired.state.roles.flatMap((role) =>
+    role.grants
+      .filter((g) => unused.has(`${role.name}\u0000${grantKey(g)}`))
+      .map((g) => grantFinding('unused-grant', role.name, g, `was never used in the access log from ${window} (${usage.lines.access} calls); take it away, or keep it and accept it here`)),
+  );
 }
 
 /** Names that hand out everything (or everything of a cluster) at once. */
@@ -183,7 +204,7 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function lintPolicy(desired: DesiredState, options: LintOptions = {}): LintFinding[] {
   const index = new AccessIndex(desired.state, options.version ?? NEWEST_RULES_VERSION);
-  const findings = [...broadGrants(desired), ...membership(desired), ...redundantGrants(index, desired), ...effectProblems(index, desired)];
+  const findings = [...broadGrants(desired), ...membership(desired), ...redundantGrants(index, desired), ...effectProblems(index, desired), ...(options.usage ? unusedGrants(desired, options.usage) : [])];
   return findings.sort((a, b) => byText(a.code, b.code) || byText(a.subject.name, b.subject.name) || byText(a.message, b.message));
 }
 

@@ -10,7 +10,7 @@ import type { LintCode, LintFinding, LintLocator } from './index.js';
  * An acceptance names the rules it accepts, so a new kind of finding on that line still shows.
  */
 
-export const LINT_CODES: readonly LintCode[] = ['broad-grant', 'role-without-users', 'user-without-roles', 'redundant-grant', 'no-effect', 'wider-than-written'];
+export const LINT_CODES: readonly LintCode[] = ['broad-grant', 'role-without-users', 'user-without-roles', 'redundant-grant', 'no-effect', 'wider-than-written', 'unused-grant'];
 
 const ACCEPT = /#\s*rbac-lint:\s*accept\s+([a-z-]+(?:\s*,\s*[a-z-]+)*)/;
 

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register as registerLint } from '../../src/cli/commands/lint.js';
 import { register as registerUsage } from '../../src/cli/commands/usage.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -135,5 +136,23 @@ describe('rbac suggest', () => {
   it('with --include-denied, also what was denied', async () => {
     const run = await rbac(['suggest', log, '-f', policy, '--include-denied']);
     expect(run.stdout).toContain('least_alice: Insert on default.*: 1 call (Insert), last 2026-12-01T10:04:00Z, denied in the log');
+  });
+});
+
+describe('rbac lint --usage', () => {
+  it('flags the grants the access log never saw used, at their place in the policy', async () => {
+    const report = join(dir, 'usage.json');
+    writeFileSync(report, (await rbac(['usage', log, '-f', policy, '--format', 'json'])).stdout);
+    const run = await runCommand([registerLint], ['lint', '-f', policy, '--usage', report, '--strict']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/policy\.yaml:5:9: warning \[unused-grant\] role reader: grant Delete on Collection docs in db default: was never used in the access log from 2026-12-01T10:00:00\.000Z to 2026-12-01T10:08:00\.000Z \(9 calls\)/);
+    const without = await runCommand([registerLint], ['lint', '-f', policy]);
+    expect(without.stdout).not.toContain('unused-grant');
+  });
+
+  it('refuses a file that is not a usage report', async () => {
+    const run = await runCommand([registerLint], ['lint', '-f', policy, '--usage', policy]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('--usage');
   });
 });

@@ -9,6 +9,7 @@ interface LintFlags {
   readonly format: 'text' | 'json' | 'sarif' | 'github';
   readonly milvusVersion?: string;
   readonly disable?: string[];
+  readonly usage?: string;
 }
 
 /** `rbac lint`: warnings about a valid policy. Exit 0; 1 when the policy is invalid, or with --strict when there are findings. */
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option('--strict', 'exit 1 when there is any finding')
     .option('--disable <rule>', 'leave out the findings of this rule (repeatable)', collect)
     .option('--milvus-version <version>', 'judge grants by the rules of this Milvus version (default: newest known)')
+    .option('--usage <report.json>', 'a report of rbac usage --format json: grants it never saw used are findings (unused-grant)')
     .addOption(new Option('--format <format>', 'output format: text, json, sarif (code scanning) or github (pull-request annotations)').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .addHelpText(
       'after',
@@ -36,6 +38,7 @@ export function register(program: Command): void {
           ...(flags.milvusVersion !== undefined ? { milvusVersion: flags.milvusVersion } : {}),
           disable: flags.disable ?? [],
           strict: flags.strict === true,
+          ...(flags.usage !== undefined ? { usageFile: flags.usage } : {}),
         }),
       );
     });
