@@ -113,6 +113,7 @@ export function renderTable(results) {
   const line = (label, cells) => `${label.padEnd(width)}  ${cells.map((c) => c.padEnd(colWidth)).join('  ')}`;
   const out = [line('', names), ...rows.map(([l, v]) => line(l, v))];
   const c = results.coldStart;
+  if (results.usage && !results.usage.error) out.push('', `usage: ${(results.usage.bytes / 1073741824).toFixed(2)} GiB in ${(results.usage.ms / 1000).toFixed(1)} s (${results.usage.megabytesPerSecond.toFixed(0)} MB/s), peak ${results.usage.peakRssMB} MB`);
   if (results.fleet && !results.fleet.error) out.push('', `fleet of ${results.fleet.targets}: one run ${fmtRange(results.fleet.fleetMs)}, ${results.fleet.targets} runs ${fmtRange(results.fleet.oneByOneMs)} (${results.fleet.ratio.toFixed(1)}×)`);
   out.push('', `cold start: rbac --help ${fmtRange(c.help)}, rbac validate (small) ${fmtRange(c.validateSmall)}, SDK import alone ${fmtRange(c.sdkImport)}, node -e 0 ${fmtRange(c.nodeBaseline)}`, '');
   out.push(...failures(results));
@@ -129,6 +130,16 @@ function failures(results) {
     for (const [name, section] of Object.entries(sections)) if (section?.error) out.push(`- ${size.name}, ${name}: failed: ${section.error}`);
   }
   return out.length > 0 ? ['Failed in this run:', '', ...out, ''] : [];
+}
+
+/** `rbac usage` on the generated access log, in a sentence. */
+function usageLines(usage) {
+  if (!usage) return [];
+  if (usage.error) return [`rbac usage: failed: ${usage.error}`, ''];
+  return [
+    `Access log (bench/usage.mjs): \`rbac usage\` read ${(usage.bytes / 1073741824).toFixed(2)} GiB (${usage.lines.toLocaleString('en-US')} calls of ${usage.users} users, Milvus 2.5 formats) against a policy in ${(usage.ms / 1000).toFixed(1)} s: ${usage.megabytesPerSecond.toFixed(0)} MB/s, peak resident memory ${usage.peakRssMB} MB.`,
+    '',
+  ];
 }
 
 /** The fleet run against one run per target, in a sentence. */
@@ -182,6 +193,7 @@ export function renderMarkdown(results) {
     `Cold start (${c.help.runs} runs each): \`rbac --help\` ${fmtRange(c.help)}, \`rbac validate\` on the small policy ${fmtRange(c.validateSmall)}.`,
     `For comparison: \`node -e 0\` ${fmtRange(c.nodeBaseline)}; importing the Milvus SDK alone ${fmtRange(c.sdkImport)}.`,
     '',
+    ...usageLines(results.usage),
     ...fleetLines(results.fleet),
     '![time against size](../bench/chart.svg)',
     '',

@@ -54,6 +54,19 @@ const step: Schema = {
 };
 const path: Schema = { type: 'object', required: ['role', 'grant', 'via'], properties: { role: str, grant, via: strings } };
 
+const seen: Schema = {
+  type: 'object',
+  required: ['count', 'first', 'last'],
+  additionalProperties: false,
+  properties: { count: int, first: { type: ['string', 'null'] }, last: { type: ['string', 'null'] } },
+};
+const call = {
+  type: 'object',
+  required: ['privilege', 'objectType', 'database', 'collection', 'methods', 'seen'],
+  additionalProperties: false,
+  properties: { privilege: str, objectType: str, database: { type: ['string', 'null'] }, collection: { type: ['string', 'null'] }, methods: strings, seen },
+} as const;
+
 function schema(name: string, title: string, body: Schema): Schema {
   return { $schema: 'http://json-schema.org/draft-07/schema#', $id: `output-${name}.schema.json`, title, ...body };
 }
@@ -128,6 +141,43 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
       builtinGroupDifferences: { type: 'array', items: { type: 'object', required: ['group', 'extra', 'missing'], additionalProperties: false, properties: { group: str, extra: strings, missing: strings } } },
       conclusions: strings,
       targetSettings: { type: 'string', description: 'The target: block to declare in the policy, as YAML' },
+    },
+  }),
+  usage: schema('usage', 'rbac usage --format json', {
+    type: 'object',
+    required: ['formatVersion', 'source', 'window', 'lines', 'users', 'roles', 'unknownMethods'],
+    additionalProperties: false,
+    properties: {
+      formatVersion,
+      source: str,
+      window: seen,
+      lines: { type: 'object', required: ['read', 'access', 'unchecked'], additionalProperties: false, properties: { read: int, access: int, unchecked: int } },
+      users: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'inState', 'roles', 'used', 'denied', 'unauthenticated'],
+          additionalProperties: false,
+          properties: {
+            name: str,
+            inState: { type: 'boolean' },
+            roles: strings,
+            used: { type: 'array', items: { ...call, required: [...call.required, 'via'], properties: { ...call.properties, via: { description: 'The grant that let the calls through, "root" or "admin", or null when the compared state would not allow them', anyOf: [{ type: 'null' }, { enum: ['root', 'admin'] }, { type: 'object', required: ['role', 'grant', 'collectionGuessed'], additionalProperties: false, properties: { role: str, grant, collectionGuessed: { type: 'boolean' } } }] } } } },
+            denied: { type: 'array', items: call },
+            unauthenticated: int,
+          },
+        },
+      },
+      roles: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'users', 'used', 'unused'],
+          additionalProperties: false,
+          properties: { name: str, users: strings, used: { type: 'array', items: { type: 'object', required: ['grant', 'seen'], additionalProperties: false, properties: { grant, seen } } }, unused: { type: 'array', items: grant } },
+        },
+      },
+      unknownMethods: { type: 'object', additionalProperties: int },
     },
   }),
   fleet: schema('fleet', 'rbac plan, drift or apply with --target / --all-targets and --format json', {

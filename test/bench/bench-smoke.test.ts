@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { driftState } from '../../bench/drift.mjs';
 import { startEmulatorInProcess } from '../../bench/emulator.mjs';
 import { measureFleet } from '../../bench/fleet.mjs';
+import { measureUsage } from '../../bench/usage.mjs';
 import { generatePolicy, PASSWORD_ENV, SIZES } from '../../bench/gen.mjs';
 import type { BenchSize } from '../../bench/gen.mjs';
 import { measureApply, measureDriftApply, measureExecuteSteps, measureLiveRead, measureNaive, summarise } from '../../bench/measure.mjs';
@@ -166,6 +167,16 @@ describe('bench fleet run', () => {
   }, 60_000);
 });
 
+describe('bench usage run', () => {
+  it('generates an access log and reads every call of it back with the built CLI code', async (ctx) => {
+    if (!existsSync('dist/usage/run.js')) return ctx.skip('dist/ is not built (npm test builds it first)');
+    const result = await measureUsage({ root: new URL('../../', import.meta.url), work: mkdtempSync(join(tmpdir(), 'rbac-bench-usage-')), megabytes: 2 });
+    expect(result.bytes).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+    expect(result.users).toBe(40);
+    expect(result.peakRssMB).toBeGreaterThan(0);
+  }, 60_000);
+});
+
 describe('bench summaries and rendering', () => {
   it('summarises runs as min / median / max', () => {
     expect(summarise([5, 1, 3])).toEqual({ min: 1, median: 3, max: 5, runs: 3 });
@@ -195,6 +206,7 @@ describe('bench summaries and rendering', () => {
       settings: { quick: true, readLatencyMs: 1, applyLatencyMs: 2, applyProfile: '2.5', parallelism: 32, naiveSliceSteps: 1000, driftFraction: 0.01, emulatorAuthorization: false },
       coldStart: { help: summary(120), validateSmall: summary(250), sdkImport: summary(500), nodeBaseline: summary(40) },
       sizes: [size('1x', 1, 1), size('4x', 4, 4)],
+      usage: { bytes: 1073741824, lines: 3894000, generateMs: 7000, ms: 16900, megabytesPerSecond: 60.6, peakRssMB: 114, users: 40 },
       fleet: { targets: 10, latencyMs: 1, stepsPerTarget: 954, fleetMs: summary(3000), oneByOneMs: summary(11000), ratio: 11000 / 3000 },
       targets: [{ name: 'validate at 4x', target: '< 2 s', value: 400, unit: 'ms', pass: true }],
       totalSeconds: 12,
@@ -210,6 +222,7 @@ describe('bench summaries and rendering', () => {
     expect(markdown).toContain('Test CPU, 2 CPUs');
     expect(markdown).toContain('`rbac plan --all-targets` over 10 servers (954 steps each, four targets at a time, one process) took 3.00 s');
     expect(text).toContain('fleet of 10: one run 3.00 s');
+    expect(markdown).toContain('`rbac usage` read 1.00 GiB (3,894,000 calls of 40 users, Milvus 2.5 formats) against a policy in 16.9 s: 61 MB/s, peak resident memory 114 MB.');
     expect(markdown).toContain('| validate | 100 ms (100 ms–100 ms) | 400 ms (400 ms–400 ms) |');
     expect(renderChart(results)).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
   });

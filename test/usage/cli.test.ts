@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerLint } from '../../src/cli/commands/lint.js';
 import { register as registerUsage } from '../../src/cli/commands/usage.js';
@@ -80,10 +81,13 @@ function check(report: UsageReport): void {
 }
 
 describe('rbac usage', () => {
-  it('against a policy: grants used with counts and last use, unused grants, denials', async () => {
+  it('against a policy: grants used with counts and last use, unused grants, denials; JSON as schema/output-usage.schema.json says', async () => {
     const run = await rbac(['usage', log, '-f', policy, '--milvus-version', '2.5.4', '--format', 'json']);
     expect(run.exitCode).toBe(0);
-    check(JSON.parse(run.stdout) as UsageReport);
+    const body = JSON.parse(run.stdout) as UsageReport;
+    check(body);
+    const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync('schema/output-usage.schema.json', 'utf8')) as object);
+    expect(validate(body) ? [] : validate.errors).toEqual([]);
   });
 
   it('against the live instance, the same', async () => {
