@@ -146,6 +146,20 @@ export class AccessIndex {
     return out;
   }
 
+  /** The roles bound to `user` (without the implicit public). */
+  rolesOf(user: string): readonly string[] {
+    return this.rolesByUser.get(user) ?? [];
+  }
+
+  /** Collections some grant names in `dbName` (or in every database): where a narrower grant may reach. */
+  collectionsGrantedIn(dbName: string): string[] {
+    const names = new Set<string>();
+    for (const grants of this.grantsByRole.values()) {
+      for (const g of grants) if (g.objectType === 'Collection' && g.objectName !== '*' && (g.dbName === dbName || g.dbName === '*')) names.add(g.objectName);
+    }
+    return [...names].sort();
+  }
+
   /** Users the state knows, in its order. */
   userNames(): string[] {
     return [...this.rolesByUser.keys()];

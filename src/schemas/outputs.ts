@@ -180,6 +180,22 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
       unknownMethods: { type: 'object', additionalProperties: int },
     },
   }),
+  test: schema('test', 'rbac test --format json', {
+    type: 'object',
+    required: ['formatVersion', 'file', 'against', 'passed', 'failed', 'tests'],
+    additionalProperties: false,
+    properties: {
+      formatVersion,
+      file: str,
+      against: str,
+      passed: int,
+      failed: int,
+      tests: {
+        type: 'array',
+        items: { type: 'object', required: ['name', 'line', 'column', 'passed', 'failures'], additionalProperties: false, properties: { name: str, line: int, column: int, passed: { type: 'boolean' }, failures: strings } },
+      },
+    },
+  }),
   fleet: schema('fleet', 'rbac plan, drift or apply with --target / --all-targets and --format json', {
     type: 'object',
     required: ['formatVersion', 'command', 'exitCode', 'targets'],

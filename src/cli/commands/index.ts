@@ -9,6 +9,7 @@ import { register as registerExplain } from './explain.js';
 import { register as registerLint } from './lint.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerShow } from './show.js';
+import { register as registerTest } from './test.js';
 import { register as registerUsage } from './usage.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerWhoCan } from './who-can.js';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerDoctor(program);
   registerUsage(program);
+  registerTest(program);
   registerExplain(program);
   registerWhoCan(program);
   registerEmulator(program);
