@@ -6,6 +6,7 @@ import { register as registerDrift } from './drift.js';
 import { register as registerEmulator } from './emulator.js';
 import { register as registerExport } from './export.js';
 import { register as registerExplain } from './explain.js';
+import { register as registerGraph } from './graph.js';
 import { register as registerLint } from './lint.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerShow } from './show.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerUsage(program);
   registerTest(program);
+  registerGraph(program);
   registerExplain(program);
   registerWhoCan(program);
   registerEmulator(program);
