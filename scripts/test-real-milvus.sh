@@ -15,4 +15,4 @@ bash "$here" start || { echo "real Milvus did not start; see the log above" >&2;
 trap 'bash "$here" stop' EXIT
 eval "$(bash "$here" env)"
 export MILVUS_ADDRESS MILVUS_TOKEN MILVUS_ACCESS_LOG
-npx vitest run test/conformance test/e2e/lifecycle.test.ts test/export/export.test.ts test/e2e/usage-real.test.ts --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$results"
+npx vitest run test/conformance test/e2e/lifecycle.test.ts test/export/export.test.ts test/e2e/usage-real.test.ts test/e2e/presets-real.test.ts --no-file-parallelism --reporter=default --reporter=json --outputFile.json="$results"

@@ -27,6 +27,8 @@ export interface UsedCall {
   readonly seen: SeenJson;
   /** The grant that let it through, `root` / `admin` (every check passes), or null when this state would not allow it. */
   readonly via: { readonly role: string; readonly grant: Grant; readonly collectionGuessed: boolean } | 'root' | 'admin' | null;
+  /** What public holds allows it: every user may make these calls without a grant of its own. */
+  readonly publicCovers: boolean;
 }
 
 export interface DeniedCall {
@@ -68,6 +70,9 @@ export interface UsageReport {
   readonly roles: readonly RoleUsage[];
   readonly unknownMethods: Readonly<Record<string, number>>;
 }
+
+/** A user bound to no role: what it may do, public allows (no Milvus user name holds a NUL). */
+const NO_ROLES_USER = '\u0000no-roles';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 const seenJson = (s: Seen): SeenJson => ({ count: s.count, first: iso(s.first), last: iso(s.last) });
@@ -118,7 +123,8 @@ export function buildUsageReport(tally: UsageTally, state: RbacState, version: M
   };
   for (const e of tally.used.values()) {
     const via = viaOf(state, version, options, rolesOf, e);
-    entryOf(e.user).used.push({ privilege: e.privilege, objectType: e.objectType, database: e.database ?? null, collection: e.collection ?? null, methods: [...e.methods].sort(), seen: seenJson(e.seen), via });
+    const publicCovers = decideAccess(state, version, NO_ROLES_USER, e.privilege, { objectType: e.objectType, objectName: e.collection ?? '*', dbName: e.database ?? DEFAULT_DATABASE }, options).allowed;
+    entryOf(e.user).used.push({ privilege: e.privilege, objectType: e.objectType, database: e.database ?? null, collection: e.collection ?? null, methods: [...e.methods].sort(), seen: seenJson(e.seen), via, publicCovers });
     if (via && typeof via === 'object') {
       const byGrant = grantSeen.get(via.role) ?? new Map<string, { grant: Grant; seen: Seen }>();
       grantSeen.set(via.role, byGrant);

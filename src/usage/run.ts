@@ -32,6 +32,9 @@ export interface UsageOptions {
   readonly formatString?: string;
   readonly milvusYaml?: string;
   readonly format?: 'text' | 'json' | 'markdown';
+  /** Only calls from this time on (ms since the epoch), and before `until`. */
+  readonly since?: number;
+  readonly until?: number;
   /** Progress on a terminal. */
   readonly onProgress?: (p: LogProgress) => void;
 }
@@ -106,7 +109,7 @@ async function compared(options: UsageOptions): Promise<Compared> {
 /** Reads every line of the logs into a tally for this version's checks. */
 export async function tallyLogs(options: UsageOptions, version: MilvusVersion): Promise<UsageTally> {
   const formatters = compileFormatters(await formattersOf(options));
-  const tally = new UsageTally(callChecksAt(version));
+  const tally = new UsageTally(callChecksAt(version), { ...(options.since !== undefined ? { since: options.since } : {}), ...(options.until !== undefined ? { until: options.until } : {}) });
   const files = await logFiles(options.logs);
   for await (const line of logLines(files, options.onProgress)) {
     tally.addLine();
@@ -127,7 +130,8 @@ export async function runUsage(options: UsageOptions): Promise<UsageResult> {
   try {
     const { report, diagnostics } = await usageReport(options);
     if (report.lines.access === 0) {
-      return failureResult({ kind: 'invalid-input', message: `no access-log line in ${report.lines.read} lines read`, fix: 'check the files, and give the format the log was written with (--log-format or --milvus-yaml)' }, format);
+      const within = options.since !== undefined || options.until !== undefined ? ' within the time window asked for' : '';
+      return failureResult({ kind: 'invalid-input', message: `no access-log line${within} in ${report.lines.read} lines read`, fix: 'check the files, and give the format the log was written with (--log-format or --milvus-yaml)' }, format);
     }
     const output = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderUsageMarkdown(report) : renderUsageText(report);
     return { exitCode: 0, output, errors: diagnostics.map((d) => `${d}\n`).join(''), report };
@@ -135,4 +139,16 @@ export async function runUsage(options: UsageOptions): Promise<UsageResult> {
     if (error instanceof UsageInputError || error instanceof LogInputError) return failureResult({ kind: 'invalid-input', message: error.message }, format);
     return failureResult(failureOf(error, options.connection?.address ?? ''), format);
   }
+}
+
+/** `--since` / `--until`: an ISO time, or a time before now such as `30d`, `12h`, `90m`. */
+export function parseWhen(text: string, now: number = Date.now()): number {
+  const relative = /^(\d+)([dhm])$/.exec(text.trim());
+  if (relative) {
+    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'];
+    return now - Number(relative[1]) * unit;
+  }
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new UsageInputError(`"${text}" is not a time: give an ISO time (2026-11-01T00:00:00Z) or an age such as 30d, 12h, 90m`);
+  return at;
 }

@@ -1,5 +1,5 @@
 import { canonicalState } from '../model/canonical.js';
-import { DEFAULT_DATABASE, PUBLIC_ROLE } from '../model/names.js';
+import { DEFAULT_DATABASE } from '../model/names.js';
 import type { Grant, RbacState } from '../model/types.js';
 import { formatVersion } from '../model/versions.js';
 import type { MilvusVersion } from '../model/versions.js';
@@ -46,7 +46,7 @@ export function suggestPolicy(report: UsageReport, options: SuggestOptions): Sug
     // Root and admins pass every check: nothing to learn from their calls. Anonymous calls have no user to give a role.
     if (!u.name || u.used.some((c) => c.via === 'root' || c.via === 'admin')) continue;
     // What public allows, every user has without a grant of its own.
-    const needed = u.used.filter((c) => !(c.via !== null && typeof c.via === 'object' && c.via.role === PUBLIC_ROLE));
+    const needed = u.used.filter((c) => !c.publicCovers);
     const calls = [...needed.map((c) => ({ c, note: '' })), ...(options.includeDenied ? u.denied.map((c) => ({ c, note: ', denied in the log' })) : [])];
     if (calls.length === 0) continue;
     const role = `${prefix}${u.name}`;

@@ -48,13 +48,26 @@ export class UsageTally {
   accessLines = 0;
   readonly window: Seen = fresh();
 
-  constructor(private readonly checks: ReadonlyMap<string, CallCheck | null>) {}
+  constructor(
+    private readonly checks: ReadonlyMap<string, CallCheck | null>,
+    /** The window, in milliseconds since the epoch: calls outside it are not counted (nor are calls without a time when a window is set). */
+    private readonly window_: { readonly since?: number; readonly until?: number } = {},
+  ) {}
+
+  /** Whether a call's time lies in the window asked for. */
+  private inWindow(time: number | null): boolean {
+    const { since, until } = this.window_;
+    if (since === undefined && until === undefined) return true;
+    if (time === null) return false;
+    return (since === undefined || time >= since) && (until === undefined || time < until);
+  }
 
   addLine(): void {
     this.lines += 1;
   }
 
   add(call: AccessCall): void {
+    if (!this.inWindow(call.time)) return;
     this.accessLines += 1;
     see(this.window, call.time);
     if (call.outcome === 'unauthenticated') {

@@ -136,7 +136,7 @@ export function useTarget(options: EmulatorOptions = {}): () => Target {
   };
 }
 
-async function removeEverythingWithPrefix(root: MilvusClient, prefix: string, databases: string[], features: FeatureSet): Promise<void> {
+export async function removeEverythingWithPrefix(root: MilvusClient, prefix: string, databases: string[], features: FeatureSet): Promise<void> {
   const roles = ((await root.listRoles()).results ?? []).map((r) => r.role.name).filter((n) => n.startsWith(prefix));
   const dbs = ['default', '*', ...databases];
   for (const role of roles) {

@@ -16,6 +16,7 @@ import type { PlanFixture } from './plan-helpers.js';
 
 const EXAMPLES: readonly { files: string[]; profile: VersionProfile }[] = [
   { files: ['examples/small-team.yaml'], profile: '2.4' },
+  { files: ['examples/presets.yaml'], profile: '2.3' },
   { files: ['examples/multi-tenant.yaml'], profile: '2.5' },
   { files: ['examples/privilege-groups.yaml'], profile: '2.5' },
   { files: ['examples/production-locked-down.yaml'], profile: '2.5' },

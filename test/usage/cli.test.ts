@@ -105,6 +105,16 @@ describe('rbac usage', () => {
     expect(md).toContain('| alice | 3 | 1 |');
   });
 
+  it('counts only the window asked for (--since, --until), and names a time it cannot read', async () => {
+    const run = await rbac(['usage', log, '-f', policy, '--since', '2026-12-01T10:05:00Z', '--until', '2026-12-01T10:07:00Z', '--format', 'json']);
+    const report = JSON.parse(run.stdout) as UsageReport;
+    expect(report.users.map((u) => `${u.name}:${u.used.reduce((n, c) => n + c.seen.count, 0)}`)).toEqual(['bob:2']);
+    expect(report.window).toMatchObject({ first: '2026-12-01T10:05:00.000Z', last: '2026-12-01T10:06:00.000Z' });
+    const bad = await rbac(['usage', log, '-f', policy, '--since', 'last tuesday']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('"last tuesday" is not a time');
+  });
+
   it('says so when no line is an access-log line', async () => {
     const other = join(dir, 'other.log');
     writeFileSync(other, 'hello\n');

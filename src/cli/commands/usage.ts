@@ -14,6 +14,8 @@ interface UsageFlags extends ConnectionFlagValues, TargetFlagValues {
   readonly out?: string;
   readonly rolePrefix?: string;
   readonly includeDenied?: boolean;
+  readonly since?: string;
+  readonly until?: string;
 }
 
 function addLogOptions(command: Command): Command {
@@ -22,7 +24,9 @@ function addLogOptions(command: Command): Command {
     .option('--live', 'compare with the live instance instead (--address or --target)')
     .option('--milvus-version <version>', "whose rules map calls to privileges (default: the live server's; with -f, the newest known): give the version that wrote the log")
     .option('--log-format <format>', 'the proxy.accessLog format string the log was written with (default: every format Milvus ships)')
-    .option('--milvus-yaml <file>', "read the log's formats from this milvus.yaml (proxy.accessLog.formatters)");
+    .option('--milvus-yaml <file>', "read the log's formats from this milvus.yaml (proxy.accessLog.formatters)")
+    .option('--since <time>', 'only calls from this time on: an ISO time, or an age such as 30d, 12h, 90m')
+    .option('--until <time>', 'only calls before this time (same forms)');
 }
 
 /** The comparison source and the log options, as the usage functions take them; undefined after an error. */
@@ -35,7 +39,17 @@ async function usageOptions(logs: string[], flags: UsageFlags): Promise<UsageOpt
   const connection = flags.live ? await connectionOrExit(flags) : undefined;
   if (flags.live && !connection) return undefined;
   const { progressPrinter } = await import('../../usage/progress.js');
+  const { parseWhen } = await import('../../usage/run.js');
+  let window: { since?: number; until?: number };
+  try {
+    window = { ...(flags.since !== undefined ? { since: parseWhen(flags.since) } : {}), ...(flags.until !== undefined ? { until: parseWhen(flags.until) } : {}) };
+  } catch (error) {
+    process.stderr.write(`Error: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
   return {
+    ...window,
     logs,
     ...(flags.file ? { files: flags.file } : {}),
     ...(connection ? { connection } : {}),
