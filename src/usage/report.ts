@@ -18,19 +18,7 @@ export interface SeenJson {
   readonly last: string | null;
 }
 
-export interface UsedCall {
-  readonly privilege: string;
-  readonly objectType: string;
-  readonly database: string | null;
-  readonly collection: string | null;
-  readonly methods: readonly string[];
-  readonly seen: SeenJson;
-  /** The grant that let it through, `root` / `admin` (every check passes), or null when this state would not allow it. */
-  readonly via: { readonly role: string; readonly grant: Grant; readonly collectionGuessed: boolean } | 'root' | 'admin' | null;
-  /** What public holds allows it: every user may make these calls without a grant of its own. */
-  readonly publicCovers: boolean;
-}
-
+/** Calls of one user on one privilege and object, as the log counts them. */
 export interface DeniedCall {
   readonly privilege: string;
   readonly objectType: string;
@@ -38,6 +26,13 @@ export interface DeniedCall {
   readonly collection: string | null;
   readonly methods: readonly string[];
   readonly seen: SeenJson;
+}
+
+export interface UsedCall extends DeniedCall {
+  /** The grant that let it through, `root` / `admin` (every check passes), or null when this state would not allow it. */
+  readonly via: { readonly role: string; readonly grant: Grant; readonly collectionGuessed: boolean } | 'root' | 'admin' | null;
+  /** What public holds allows it: every user may make these calls without a grant of its own. */
+  readonly publicCovers: boolean;
 }
 
 export interface UserUsage {
@@ -76,6 +71,8 @@ const NO_ROLES_USER = '\u0000no-roles';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 const seenJson = (s: Seen): SeenJson => ({ count: s.count, first: iso(s.first), last: iso(s.last) });
+
+const callOf = (e: UsedEntry): DeniedCall => ({ privilege: e.privilege, objectType: e.objectType, database: e.database ?? null, collection: e.collection ?? null, methods: [...e.methods].sort(), seen: seenJson(e.seen) });
 
 function merge(into: Seen, from: Seen): void {
   into.count += from.count;
@@ -124,7 +121,7 @@ export function buildUsageReport(tally: UsageTally, state: RbacState, version: M
   for (const e of tally.used.values()) {
     const via = viaOf(state, version, options, rolesOf, e);
     const publicCovers = decideAccess(state, version, NO_ROLES_USER, e.privilege, { objectType: e.objectType, objectName: e.collection ?? '*', dbName: e.database ?? DEFAULT_DATABASE }, options).allowed;
-    entryOf(e.user).used.push({ privilege: e.privilege, objectType: e.objectType, database: e.database ?? null, collection: e.collection ?? null, methods: [...e.methods].sort(), seen: seenJson(e.seen), via, publicCovers });
+    entryOf(e.user).used.push({ ...callOf(e), via, publicCovers });
     if (via && typeof via === 'object') {
       const byGrant = grantSeen.get(via.role) ?? new Map<string, { grant: Grant; seen: Seen }>();
       grantSeen.set(via.role, byGrant);
@@ -135,7 +132,7 @@ export function buildUsageReport(tally: UsageTally, state: RbacState, version: M
     }
   }
   for (const e of tally.denied.values()) {
-    entryOf(e.user).denied.push({ privilege: e.privilege, objectType: e.objectType, database: e.database ?? null, collection: e.collection ?? null, methods: [...e.methods].sort(), seen: seenJson(e.seen) });
+    entryOf(e.user).denied.push(callOf(e));
   }
   for (const user of tally.unauthenticated.keys()) entryOf(user);
   const byLast = (a: { seen: SeenJson }, b: { seen: SeenJson }): number => b.seen.count - a.seen.count;
