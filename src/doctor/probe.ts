@@ -122,6 +122,7 @@ export async function writeProbes(conn: MilvusConnection): Promise<{ probes: Pro
   probes.push(created.probe);
   if (created.probe.answer !== 'supported') return { probes, leftBehind: [] };
   const leftBehind: string[] = [];
+  let groupMade = false;
   const grantBoth = async (name: string, call: 'OperatePrivilege' | 'OperatePrivilegeV2', grant: Grant): Promise<void> => {
     const send = (kind: 'grant' | 'revoke'): Promise<StatusShape> => (call === 'OperatePrivilege' ? conn.bulk.operatePrivilege(kind, role, grant) : conn.bulk.operatePrivilegeV2(kind, role, grant));
     const granted = await probe(name, call, () => send('grant'), bareStatus(call));
@@ -140,13 +141,17 @@ export async function writeProbes(conn: MilvusConnection): Promise<{ probes: Pro
     if (made.probe.answer === 'supported') {
       probes.push((await probe('add a privilege to a custom group', 'OperatePrivilegeGroup', () => client.addPrivilegesToGroup({ group_name: group, privileges: ['Search'] }), bareStatus('OperatePrivilegeGroup'))).probe);
       await grantBoth('grant a custom privilege group (v2)', 'OperatePrivilegeV2', { objectType: 'Collection', objectName: '*', dbName: 'default', privilege: group });
-      const dropped = await probe('drop the custom group', 'DropPrivilegeGroup', () => client.dropPrivilegeGroup({ group_name: group }), bareStatus('DropPrivilegeGroup'));
-      if (dropped.probe.answer !== 'supported') leftBehind.push(`privilege group ${group}`);
+      groupMade = true;
     }
     probes.push((await probe('set a role description', 'AlterRole', () => client.alterRole({ roleName: role, description: 'rbac doctor probe' }), bareStatus('AlterRole'))).probe);
   } finally {
+    // The role first (force_drop takes its grants with it), then the group it may still be granted.
     const dropped = await probe('drop the scratch role', 'DropRole', () => client.dropRole({ roleName: role, force_drop: true } as { roleName: string }), bareStatus('DropRole'));
     if (dropped.probe.answer !== 'supported') leftBehind.push(`role ${role}`);
+    if (groupMade) {
+      const gone = await probe('drop the custom group', 'DropPrivilegeGroup', () => client.dropPrivilegeGroup({ group_name: group }), bareStatus('DropPrivilegeGroup'));
+      if (gone.probe.answer !== 'supported') leftBehind.push(`privilege group ${group}`);
+    }
   }
   return { probes, leftBehind };
 }

@@ -1,7 +1,7 @@
 import { authorizationOf, connect } from '../milvus/connection.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import { catalogueAt } from '../model/catalogue-at-version.js';
-import { failureOf, failureResult } from '../pipeline/failure.js';
+import { EXIT_CODES, failureOf, failureResult } from '../pipeline/failure.js';
 import { identity, readProbes, writeProbes } from './probe.js';
 import { renderDoctorText } from './render.js';
 import { buildReport } from './report.js';
@@ -35,7 +35,8 @@ export async function runDoctor(options: RunDoctorOptions): Promise<{ exitCode: 
     const report = buildReport(conn, id, read, writes);
     const output = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report);
     const errors = report.leftBehind.length > 0 ? `Warning: the write probe could not remove ${report.leftBehind.join(', ')}\n` : '';
-    return { exitCode: 0, output, errors, report };
+    // Something of the probe's left on the server is a failure to report, not a success.
+    return { exitCode: report.leftBehind.length > 0 ? EXIT_CODES.failed : 0, output, errors, report };
   } catch (error) {
     return failureResult(failureOf(error, conn.address), format);
   } finally {

@@ -160,6 +160,13 @@ export class AccessIndex {
     return [...names].sort();
   }
 
+  /** Databases some grant names (not `*`). */
+  databasesGranted(): string[] {
+    const names = new Set<string>();
+    for (const grants of this.grantsByRole.values()) for (const g of grants) if (g.dbName !== '*') names.add(g.dbName);
+    return [...names].sort();
+  }
+
   /** Users the state knows, in its order. */
   userNames(): string[] {
     return [...this.rolesByUser.keys()];

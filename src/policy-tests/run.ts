@@ -114,14 +114,28 @@ function privilegesOf(named: readonly string[]): string[] {
   return named.flatMap((p) => (p === 'any' ? PRIVILEGES.map((info) => info.name) : [p]));
 }
 
-/** The objects a privilege is asked on: the one named, or for `cannot … on a database`, every collection the state grants anything on there. */
+/**
+ * The objects a privilege is asked on: the one named, or for `cannot` / `nobody`, every object
+ * where the state grants anything: the database named (or, with none named, every database the
+ * state grants in, and `default`), and in it every collection some grant names.
+ */
 function targetsFor(index: AccessIndex, privilege: string, on: Target | undefined, wide: boolean): { objectType: ObjectType; objectName: string; dbName: string }[] {
   const objectType = objectTypeOf(privilege);
-  const dbName = on?.database ?? 'default';
-  if (objectType !== 'Collection') return [{ objectType, objectName: '*', dbName }];
-  if (on?.collection) return [{ objectType, objectName: on.collection, dbName }];
-  const named = wide ? index.collectionsGrantedIn(dbName) : [];
-  return [{ objectType, objectName: '*', dbName }, ...named.map((objectName) => ({ objectType, objectName, dbName }))];
+  const databases = on?.database ? [on.database] : wide ? ['default', ...index.databasesGranted().filter((d) => d !== 'default')] : ['default'];
+  return databases.flatMap((dbName): { objectType: ObjectType; objectName: string; dbName: string }[] => {
+    if (objectType !== 'Collection') return [{ objectType, objectName: '*', dbName }];
+    if (on?.collection) return [{ objectType, objectName: on.collection, dbName }];
+    const named = wide ? index.collectionsGrantedIn(dbName) : [];
+    return [{ objectType, objectName: '*', dbName }, ...named.map((objectName) => ({ objectType, objectName, dbName }))];
+  });
+}
+
+/** Names the assertion gets wrong: a privilege Milvus does not have, a user the state does not hold. */
+function unknownNames(index: AccessIndex, spec: TestSpec, privileges: readonly string[]): string[] {
+  const known = new Set(PRIVILEGES.map((p) => p.name));
+  const out = privileges.filter((p) => !known.has(p)).map((p) => `no privilege ${p} in Milvus (a typo?)`);
+  if (spec.user !== undefined && spec.user !== ROOT_USER && !index.userNames().includes(spec.user)) out.push(`no user ${spec.user} in this state`);
+  return out;
 }
 
 function where(t: { objectType: ObjectType; objectName: string; dbName: string }): string {
@@ -133,8 +147,8 @@ export function runTests(loaded: Loaded, index: AccessIndex): TestOutcome[] {
     const can = privilegesOf(list(spec.can));
     const cannot = privilegesOf(list(spec.cannot));
     const users = spec.user !== undefined ? [spec.user] : [ROOT_USER, ...index.userNames().filter((u) => u !== ROOT_USER)].filter((u) => !(spec.except ?? []).includes(u) && !index.rolesOf(u).some((r) => (spec.except ?? []).includes(r)));
-    const failures: string[] = [];
-    for (const user of users) {
+    const failures: string[] = unknownNames(index, spec, [...can, ...cannot]);
+    for (const user of failures.length > 0 ? [] : users) {
       for (const privilege of spec.nobody ? [] : can) {
         for (const t of targetsFor(index, privilege, spec.on, false)) {
           if (!index.decide(user, { privilege, ...t }).allowed) failures.push(`${user} cannot ${privilege} on ${where(t)}`);

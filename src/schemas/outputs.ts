@@ -162,7 +162,7 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, Schema>> = {
             name: str,
             inState: { type: 'boolean' },
             roles: strings,
-            used: { type: 'array', items: { ...call, required: [...call.required, 'via', 'publicCovers'], properties: { ...call.properties, publicCovers: { type: 'boolean', description: 'public allows these calls to every user' }, via: { description: 'The grant that let the calls through, "root" or "admin", or null when the compared state would not allow them', anyOf: [{ type: 'null' }, { enum: ['root', 'admin'] }, { type: 'object', required: ['role', 'grant', 'collectionGuessed'], additionalProperties: false, properties: { role: str, grant, collectionGuessed: { type: 'boolean' } } }] } } } },
+            used: { type: 'array', items: { ...call, required: [...call.required, 'via', 'publicCovers'], properties: { ...call.properties, publicCovers: { type: 'boolean', description: 'public allows these calls to every user' }, via: { description: 'The grant that let the calls through, "root" or "admin", or null when the compared state would not allow them', anyOf: [{ type: 'null' }, { enum: ['root', 'admin', 'self'] }, { type: 'object', required: ['role', 'grant', 'collectionGuessed'], additionalProperties: false, properties: { role: str, grant, collectionGuessed: { type: 'boolean' } } }] } } } },
             denied: { type: 'array', items: call },
             unauthenticated: int,
           },

@@ -54,27 +54,34 @@ async function isGzip(file: string): Promise<boolean> {
 }
 
 export async function* logLines(files: readonly string[], onProgress?: (p: LogProgress) => void): AsyncGenerator<string> {
+  // Sizes and gzip sniffing only for regular files: a pipe (<(zcat …), /dev/stdin) is read as it comes.
+  const regular = new Map<string, boolean>();
   let totalBytes: number | null = 0;
-  for (const file of files) totalBytes = file === '-' || totalBytes === null ? null : totalBytes + (await stat(file)).size;
+  for (const file of files) {
+    const info = file === '-' ? null : await stat(file).catch((error: NodeJS.ErrnoException) => Promise.reject(new LogInputError(`cannot read ${file}: ${error.code ?? String(error)}`)));
+    regular.set(file, info?.isFile() === true);
+    totalBytes = info?.isFile() && totalBytes !== null ? totalBytes + info.size : null;
+  }
   let bytes = 0;
   let lines = 0;
   for (const file of files) {
-    // Asked before the stream opens: a listener on a stream already flowing would miss its start.
-    const gzip = file !== '-' && (await isGzip(file));
-    const raw: Readable = file === '-' ? process.stdin : createReadStream(file);
-    raw.on('data', (chunk: Buffer | string) => {
-      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    });
-    const input = gzip ? raw.pipe(createGunzip()) : raw;
-    const reader = createInterface({ input, crlfDelay: Infinity });
+    const name = file === '-' ? 'standard input' : file;
     try {
+      // Asked before the stream opens: a listener on a stream already flowing would miss its start.
+      const gzip = regular.get(file) === true && (await isGzip(file));
+      const raw: Readable = file === '-' ? process.stdin : createReadStream(file);
+      raw.on('data', (chunk: Buffer | string) => {
+        bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      });
+      const input = gzip ? raw.pipe(createGunzip()) : raw;
+      const reader = createInterface({ input, crlfDelay: Infinity });
       for await (const line of reader) {
         lines += 1;
         if (onProgress && (lines & 0xffff) === 0) onProgress({ bytes, totalBytes, lines });
         yield line;
       }
     } catch (error) {
-      throw new LogInputError(`${file === '-' ? 'standard input' : file}: ${(error as Error).message}`);
+      throw new LogInputError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
   onProgress?.({ bytes, totalBytes, lines });

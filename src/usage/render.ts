@@ -12,7 +12,7 @@ function where(c: { objectType: string; database: string | null; collection: str
 const when = (iso: string | null): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'time unknown');
 
 function usedLine(c: UsedCall): string {
-  const by = c.via === null ? 'not allowed by this state' : c.via === 'root' || c.via === 'admin' ? `as ${c.via}` : `via ${c.via.role}: ${describeGrant(c.via.grant)}${c.via.collectionGuessed ? ' (collection not in the log)' : ''}`;
+  const by = c.via === null ? 'not allowed by this state' : c.via === 'self' ? 'on its own account (every user may)' : c.via === 'root' || c.via === 'admin' ? `as ${c.via}` : `via ${c.via.role}: ${describeGrant(c.via.grant)}${c.via.collectionGuessed ? ' (collection not in the log)' : ''}`;
   return `${c.privilege} on ${where(c)}: ${c.seen.count} call${c.seen.count === 1 ? '' : 's'} (${c.methods.join(', ')}), last ${when(c.seen.last)}; ${by}`;
 }
 

@@ -29,8 +29,8 @@ export interface DeniedCall {
 }
 
 export interface UsedCall extends DeniedCall {
-  /** The grant that let it through, `root` / `admin` (every check passes), or null when this state would not allow it. */
-  readonly via: { readonly role: string; readonly grant: Grant; readonly collectionGuessed: boolean } | 'root' | 'admin' | null;
+  /** The grant that let it through, `root` / `admin` (every check passes), `self` (the caller's own account), or null when this state would not allow it. */
+  readonly via: { readonly role: string; readonly grant: Grant; readonly collectionGuessed: boolean } | 'root' | 'admin' | 'self' | null;
   /** What public holds allows it: every user may make these calls without a grant of its own. */
   readonly publicCovers: boolean;
 }
@@ -81,34 +81,57 @@ function merge(into: Seen, from: Seen): void {
 }
 
 /**
- * The grant behind an allowed call. Most formats do not log the collection: then the user's
- * grants of that privilege are tried one by one, and the first that allows a collection is
- * taken (marked guessed).
+ * The grant behind an allowed call, and every grant that could have been it. Most formats log
+ * neither the database nor the collection (only Query, Search, Delete and Upsert carry them):
+ * then the user's grants of that privilege are tried on the objects they name, in every
+ * database, and the first that allows the call is credited (marked guessed); the others that
+ * would have allowed it are never reported unused, since the log cannot tell them apart. A call
+ * on a user object the state does not allow is the caller's own account, which Milvus lets every
+ * user read and change.
  */
-function viaOf(state: RbacState, version: MilvusVersion, options: AccessOptions, rolesOf: Map<string, string[]>, e: UsedEntry): UsedCall['via'] {
+interface Attribution {
+  readonly via: UsedCall['via'];
+  readonly candidates: readonly { readonly role: string; readonly grant: Grant }[];
+}
+
+function attribute(state: RbacState, version: MilvusVersion, options: AccessOptions, rolesOf: Map<string, string[]>, e: UsedEntry): Attribution {
   const unconditional = unconditionalAccess(e.user, rolesOf.get(e.user) ?? [], options);
-  if (unconditional) return unconditional;
-  const dbName = e.database ?? DEFAULT_DATABASE;
-  const target = { objectType: e.objectType, objectName: e.collection ?? '*', dbName };
-  const decided = decideAccess(state, version, e.user, e.privilege, target, options);
-  if (decided.allowed && decided.because === 'grant') return { role: decided.role, grant: decided.grant, collectionGuessed: false };
-  if (decided.allowed) return null;
-  if (e.objectType !== 'Collection' || e.collection) return null;
+  if (unconditional) return { via: unconditional, candidates: [] };
+  const decide = (objectName: string, dbName: string) => decideAccess(state, version, e.user, e.privilege, { objectType: e.objectType, objectName, dbName }, options);
+  if (e.objectType === 'User') {
+    const own = decide(e.user, e.database ?? DEFAULT_DATABASE);
+    if (own.allowed && own.because === 'grant') return { via: { role: own.role, grant: own.grant, collectionGuessed: false }, candidates: [] };
+    return { via: own.allowed ? 'self' : null, candidates: [] };
+  }
+  if (e.database && (e.collection || e.objectType !== 'Collection')) {
+    const decided = decide(e.collection ?? '*', e.database);
+    return { via: decided.allowed && decided.because === 'grant' ? { role: decided.role, grant: decided.grant, collectionGuessed: false } : null, candidates: [] };
+  }
+  // Not all of the object is in the log: every object the user's grants name is a candidate.
   const roles = new Set([...(rolesOf.get(e.user) ?? []), PUBLIC_ROLE]);
-  for (const role of state.roles) {
-    if (!roles.has(role.name)) continue;
-    for (const g of role.grants) {
-      if (g.objectName === '*' || (g.dbName !== dbName && g.dbName !== '*')) continue;
-      const tried = decideAccess(state, version, e.user, e.privilege, { objectType: 'Collection', objectName: g.objectName, dbName }, options);
-      if (tried.allowed && tried.because === 'grant') return { role: tried.role, grant: tried.grant, collectionGuessed: true };
+  const databases = e.database ? [e.database] : [...new Set([DEFAULT_DATABASE, ...state.roles.flatMap((r) => r.grants.map((g) => g.dbName)).filter((d) => d !== '*')])];
+  const objects = new Set<string>(e.collection ? [e.collection] : ['*']);
+  if (!e.collection) for (const r of state.roles) if (roles.has(r.name)) for (const g of r.grants) if (g.objectType === e.objectType) objects.add(g.objectName);
+  const candidates: { role: string; grant: Grant }[] = [];
+  const seen = new Set<string>();
+  for (const dbName of databases) {
+    for (const objectName of objects) {
+      const tried = decide(objectName, dbName);
+      if (!tried.allowed || tried.because !== 'grant') continue;
+      const key = `${tried.role}\u0000${grantKey(tried.grant)}`;
+      if (!seen.has(key)) candidates.push({ role: tried.role, grant: tried.grant });
+      seen.add(key);
     }
   }
-  return null;
+  const first = candidates[0];
+  return { via: first ? { ...first, collectionGuessed: true } : null, candidates };
 }
 
 export function buildUsageReport(tally: UsageTally, state: RbacState, version: MilvusVersion, source: string, options: AccessOptions = {}): UsageReport {
   const rolesOf = new Map(state.users.map((u) => [u.name, [...u.roles]]));
   const grantSeen = new Map<string, Map<string, { grant: Grant; seen: Seen }>>();
+  /** Grants that may have let a call through where the log does not say which. */
+  const possiblyUsed = new Set<string>();
   const users = new Map<string, { used: UsedCall[]; denied: DeniedCall[] }>();
   const entryOf = (user: string): { used: UsedCall[]; denied: DeniedCall[] } => {
     let u = users.get(user);
@@ -119,7 +142,8 @@ export function buildUsageReport(tally: UsageTally, state: RbacState, version: M
     return u;
   };
   for (const e of tally.used.values()) {
-    const via = viaOf(state, version, options, rolesOf, e);
+    const { via, candidates } = attribute(state, version, options, rolesOf, e);
+    for (const c of candidates) possiblyUsed.add(`${c.role}\u0000${grantKey(c.grant)}`);
     const publicCovers = decideAccess(state, version, NO_ROLES_USER, e.privilege, { objectType: e.objectType, objectName: e.collection ?? '*', dbName: e.database ?? DEFAULT_DATABASE }, options).allowed;
     entryOf(e.user).used.push({ ...callOf(e), via, publicCovers });
     if (via && typeof via === 'object') {
@@ -151,7 +175,7 @@ export function buildUsageReport(tally: UsageTally, state: RbacState, version: M
       name: r.name,
       users: members(r.name),
       used: [...used.values()].map((u) => ({ grant: u.grant, seen: seenJson(u.seen) })).sort(byLast),
-      unused: r.grants.filter((g) => !used.has(grantKey(g))),
+      unused: r.grants.filter((g) => !used.has(grantKey(g)) && !possiblyUsed.has(`${r.name}\u0000${grantKey(g)}`)),
     };
   });
   return {

@@ -1,7 +1,7 @@
 import { writeAtomically } from '../write-atomically.js';
 import { describeGrant } from '../report/plan-changes.js';
 import { failureOf, failureResult } from '../pipeline/failure.js';
-import { parseMilvusVersion, NEWEST_KNOWN_VERSION } from '../model/versions.js';
+import { parseMilvusVersion } from '../model/versions.js';
 import { runUsage } from './run.js';
 import type { UsageOptions, UsageResult } from './run.js';
 import { suggestPolicy } from './suggest.js';
@@ -18,8 +18,9 @@ export async function runSuggest(options: SuggestRunOptions): Promise<UsageResul
   const usage = await runUsage({ ...options, format: 'json' });
   const report = usage.report;
   if (!report) return { ...usage, ...(usage.exitCode !== 0 && usage.output ? { errors: `${usage.errors}${usage.output}`, output: '' } : {}) };
-  const version = (options.milvusVersion ? parseMilvusVersion(options.milvusVersion) : null) ?? versionOfSource(report.source) ?? NEWEST_KNOWN_VERSION;
-  const suggestion = suggestPolicy(report, { version, ...(options.rolePrefix ? { rolePrefix: options.rolePrefix } : {}), ...(options.includeDenied ? { includeDenied: true } : {}) });
+  // Only a version the run knows is written: a guess would fail the policy on older servers.
+  const version = (options.milvusVersion ? parseMilvusVersion(options.milvusVersion) : null) ?? versionOfSource(report.source);
+  const suggestion = suggestPolicy(report, { ...(version ? { version } : {}), ...(options.rolePrefix ? { rolePrefix: options.rolePrefix } : {}), ...(options.includeDenied ? { includeDenied: true } : {}) });
   const unused = suggestion.unused.map((u) => `  ${u.role}: ${describeGrant(u.grant)}\n`).join('');
   const summary = `Suggested ${suggestion.roles} role${suggestion.roles === 1 ? '' : 's'} with ${suggestion.grants} grant${suggestion.grants === 1 ? '' : 's'}.${suggestion.unused.length > 0 ? ` ${suggestion.unused.length} grant${suggestion.unused.length === 1 ? ' was' : 's were'} never used in this window:\n${unused}` : '\n'}`;
   if (options.out) {

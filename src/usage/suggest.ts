@@ -1,10 +1,9 @@
 import { canonicalState } from '../model/canonical.js';
-import { DEFAULT_DATABASE } from '../model/names.js';
 import type { Grant, RbacState } from '../model/types.js';
 import { formatVersion } from '../model/versions.js';
 import type { MilvusVersion } from '../model/versions.js';
 import { exportPolicy } from '../policy/export.js';
-import type { UsageReport } from './report.js';
+import type { DeniedCall, UsageReport, UsedCall } from './report.js';
 
 /**
  * A least-privilege policy from observed use: per user, one role holding exactly the grants that
@@ -17,7 +16,8 @@ export interface SuggestOptions {
   readonly rolePrefix?: string;
   /** Also grant what was denied (what the users needed and lacked). */
   readonly includeDenied?: boolean;
-  readonly version: MilvusVersion;
+  /** Written as target.minVersion when known. */
+  readonly version?: MilvusVersion;
 }
 
 export interface Suggestion {
@@ -28,8 +28,14 @@ export interface Suggestion {
   readonly grants: number;
 }
 
-function grantFor(c: { privilege: string; objectType: string; database: string | null; collection: string | null }): Grant {
-  const dbName = c.database ?? DEFAULT_DATABASE;
+/**
+ * The grant covering a call. Where the log names no database, the one the compared state let
+ * the call through in; without that, nothing is suggested (null).
+ */
+function grantFor(c: UsedCall | DeniedCall): Grant | null {
+  const via = 'via' in c && c.via !== null && typeof c.via === 'object' ? c.via.grant : undefined;
+  const dbName = c.database ?? via?.dbName ?? null;
+  if (dbName === null) return null;
   if (c.objectType === 'Collection') return { objectType: 'Collection', objectName: c.collection ?? '*', dbName, privilege: c.privilege };
   if (c.objectType === 'User') return { objectType: 'User', objectName: '*', dbName, privilege: c.privilege };
   return { objectType: 'Global', objectName: '*', dbName, privilege: c.privilege };
@@ -53,11 +59,16 @@ export function suggestPolicy(report: UsageReport, options: SuggestOptions): Sug
     const grants = new Map<string, Grant>();
     for (const { c, note } of calls) {
       const g = grantFor(c);
+      if (!g) {
+        evidence.push(`#   ${role}: ${c.privilege}: ${c.seen.count} call${c.seen.count === 1 ? '' : 's'} (${c.methods.join(', ')}) not covered: the log names no database, and the compared state does not allow them anywhere`);
+        continue;
+      }
       grants.set(`${g.objectType}\u0000${g.dbName}\u0000${g.objectName}\u0000${g.privilege}`, g);
       const widened = c.objectType === 'Collection' && !c.collection ? ' (the log names no collection: every collection of the database)' : '';
-      const object = c.objectType === 'Collection' ? `${c.database ?? DEFAULT_DATABASE}.${c.collection ?? '*'}` : (c.database ?? DEFAULT_DATABASE);
+      const object = c.objectType === 'Collection' ? `${g.dbName}.${c.collection ?? '*'}` : g.dbName;
       evidence.push(`#   ${role}: ${c.privilege} on ${object}: ${c.seen.count} call${c.seen.count === 1 ? '' : 's'} (${c.methods.join(', ')}), last ${when(c.seen.last)}${note}${widened}`);
     }
+    if (grants.size === 0) continue;
     roles.push({ name: role, grants: [...grants.values()] });
     users.push({ name: u.name, roles: [role] });
   }
@@ -69,7 +80,7 @@ export function suggestPolicy(report: UsageReport, options: SuggestOptions): Sug
     ...evidence.sort(),
     '#',
   ].join('\n');
-  const body = exportPolicy(state, { targetVersion: formatVersion(options.version), preferForm: 'object' });
+  const body = exportPolicy(state, { ...(options.version ? { targetVersion: formatVersion(options.version) } : {}), preferForm: 'object' });
   const unused = report.roles.flatMap((r) => r.unused.map((grant) => ({ role: r.name, grant })));
   return { policy: `${header}\n${body}`, unused, roles: roles.length, grants: roles.reduce((n, r) => n + r.grants.length, 0) };
 }

@@ -1,3 +1,4 @@
+import { objectTypeOf } from '../model/catalogue.js';
 import type { ObjectType } from '../model/types.js';
 import type { AccessCall } from './parse-line.js';
 import type { CallCheck } from './privilege-map.js';
@@ -80,7 +81,7 @@ export class UsageTally {
     if (call.outcome === 'denied') {
       const privilege = call.deniedPrivilege ?? check?.privilege;
       if (!privilege) return void this.unknownMethods.set(call.method, (this.unknownMethods.get(call.method) ?? 0) + 1);
-      this.record(this.denied, call, privilege, check?.objectType ?? 'Global', call.deniedDatabase ?? call.database);
+      this.record(this.denied, call, privilege, check?.objectType ?? objectTypeOf(privilege), call.deniedDatabase ?? call.database);
       return;
     }
     if (check === undefined) return void this.unknownMethods.set(call.method, (this.unknownMethods.get(call.method) ?? 0) + 1);

@@ -106,6 +106,18 @@ describe('rbac test', () => {
     expect([json.passed, json.failed, json.tests.filter((t) => !t.passed).map((t) => t.line)]).toEqual([3, 2, [13, 17]]);
   });
 
+  it('checks every database when none is named, and fails an assertion naming what does not exist', async () => {
+    writeFileSync(
+      tests,
+      ['version: 1', 'tests:', '    - nobody: true', '      except: [root]', '      can: DropCollection', '    - user: ingest_job', '      cannot: Serach', '    - user: ingest-job', '      cannot: Insert', ''].join('\n'),
+    );
+    const run = await rbac(['test', tests, '-f', policy]);
+    expect(run.stdout).toContain('bob can DropCollection on database sales');
+    expect(run.stdout).toContain('no privilege Serach in Milvus (a typo?)');
+    expect(run.stdout).toContain('no user ingest-job in this state');
+    expect(run.stdout).toContain('0 passed, 3 failed');
+  });
+
   it('refuses a malformed test file with the place', async () => {
     writeFileSync(tests, 'version: 1\ntests:\n  - user: alice\n    nobody: true\n    can: Search\n');
     const run = await rbac(['test', tests, '-f', policy]);

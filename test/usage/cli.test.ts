@@ -170,3 +170,50 @@ describe('rbac lint --usage', () => {
     expect(run.stderr).toContain('--usage');
   });
 });
+
+describe('calls the log does not place', () => {
+  const where = join(dir, 'where.yaml');
+  const whereLog = join(dir, 'where.log');
+  beforeAll(() => {
+    writeFileSync(
+      where,
+      'version: 1\ndatabases: [sales]\nroles:\n  seller:\n    grants:\n      - object: Collection\n        objectNames: [orders]\n        database: sales\n        privileges: [Insert]\n  loader:\n    grants:\n      - object: Collection\n        objectNames: [a, b]\n        privileges: [Insert]\nusers:\n  carol:\n    roles: [seller]\n  dave:\n    roles: [loader]\n  erin:\n    roles: []\n',
+    );
+    writeFileSync(
+      whereLog,
+      [
+        P('carol', 'Insert', 'Successful', '', 1),
+        P('dave', 'Insert', 'Successful', '', 2),
+        P('erin', 'SelectUser', 'Successful', '', 3),
+        P('erin', '/v2/vectordb/entities/truncate', 'GrpcPermissionDenied', deny('Insert', 'erin'), 4),
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('finds the database and the collection among the user\'s grants, and never calls a possible one unused', async () => {
+    const report = JSON.parse((await rbac(['usage', whereLog, '-f', where, '--format', 'json'])).stdout) as UsageReport;
+    const carol = report.users.find((u) => u.name === 'carol')?.used[0];
+    expect(carol?.via).toMatchObject({ role: 'seller', grant: { dbName: 'sales', objectName: 'orders' }, collectionGuessed: true });
+    // dave's Insert may have gone to a or to b: neither is reported unused.
+    expect(report.roles.find((r) => r.name === 'loader')?.unused).toEqual([]);
+    // erin read her own account: Milvus lets every user.
+    expect(report.users.find((u) => u.name === 'erin')?.used[0]?.via).toBe('self');
+    // A denied call of a method the tool does not know keeps the privilege's own object type.
+    expect(report.users.find((u) => u.name === 'erin')?.denied[0]).toMatchObject({ privilege: 'Insert', objectType: 'Collection' });
+  });
+
+  it('suggests the grant in the database the call was let through, and nothing for the own account', async () => {
+    const run = await rbac(['suggest', whereLog, '-f', where]);
+    const loaded = await loadPolicy([(() => {
+      const out = join(dir, 'where-least.yaml');
+      writeFileSync(out, run.stdout);
+      return out;
+    })()]);
+    if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+    expect(loaded.desired.state.roles.find((r) => r.name === 'least_carol')?.grants).toEqual([{ objectType: 'Collection', objectName: '*', dbName: 'sales', privilege: 'Insert' }]);
+    expect(loaded.desired.state.roles.map((r) => r.name)).not.toContain('least_erin');
+    // With -f and no --milvus-version the version is unknown: none is written.
+    expect(run.stdout).not.toContain('minVersion');
+  });
+});
