@@ -112,7 +112,10 @@ export async function readProbes(conn: MilvusConnection, builtinNames: ReadonlyS
  * The write probe: a scratch role (and group) with a name no policy uses, each kind of grant
  * tried on it, and everything removed again, also when a step fails.
  */
-export async function writeProbes(conn: MilvusConnection): Promise<{ probes: Probe[]; leftBehind: string[] }> {
+/** Thrown between steps when the probe is asked to stop: the `finally` still cleans up. */
+class Stopped extends Error {}
+
+export async function writeProbes(conn: MilvusConnection, shouldStop: () => boolean = () => false): Promise<{ probes: Probe[]; leftBehind: string[] }> {
   const client = conn.client;
   const tag = randomBytes(3).toString('hex');
   const role = `rbac_doctor_${tag}`;
@@ -124,6 +127,7 @@ export async function writeProbes(conn: MilvusConnection): Promise<{ probes: Pro
   const leftBehind: string[] = [];
   let groupMade = false;
   const grantBoth = async (name: string, call: 'OperatePrivilege' | 'OperatePrivilegeV2', grant: Grant): Promise<void> => {
+    if (shouldStop()) throw new Stopped();
     const send = (kind: 'grant' | 'revoke'): Promise<StatusShape> => (call === 'OperatePrivilege' ? conn.bulk.operatePrivilege(kind, role, grant) : conn.bulk.operatePrivilegeV2(kind, role, grant));
     const granted = await probe(name, call, () => send('grant'), bareStatus(call));
     probes.push(granted.probe);
@@ -136,14 +140,18 @@ export async function writeProbes(conn: MilvusConnection): Promise<{ probes: Pro
     await grantBoth('grant a single privilege by object (v1)', 'OperatePrivilege', { objectType: 'Global', objectName: '*', dbName: 'default', privilege: 'ShowCollections' });
     await grantBoth('grant a built-in privilege group (v2)', 'OperatePrivilegeV2', { objectType: 'Global', objectName: '*', dbName: '*', privilege: 'ClusterReadOnly' });
     await grantBoth('grant a single privilege by level (v2)', 'OperatePrivilegeV2', { objectType: 'Collection', objectName: '*', dbName: 'default', privilege: 'Search' });
+    if (shouldStop()) throw new Stopped();
     const made = await probe('create a custom privilege group', 'CreatePrivilegeGroup', () => client.createPrivilegeGroup({ group_name: group }), bareStatus('CreatePrivilegeGroup'));
     probes.push(made.probe);
     if (made.probe.answer === 'supported') {
+      groupMade = true;
       probes.push((await probe('add a privilege to a custom group', 'OperatePrivilegeGroup', () => client.addPrivilegesToGroup({ group_name: group, privileges: ['Search'] }), bareStatus('OperatePrivilegeGroup'))).probe);
       await grantBoth('grant a custom privilege group (v2)', 'OperatePrivilegeV2', { objectType: 'Collection', objectName: '*', dbName: 'default', privilege: group });
-      groupMade = true;
     }
+    if (shouldStop()) throw new Stopped();
     probes.push((await probe('set a role description', 'AlterRole', () => client.alterRole({ roleName: role, description: 'rbac doctor probe' }), bareStatus('AlterRole'))).probe);
+  } catch (error) {
+    if (!(error instanceof Stopped)) throw error;
   } finally {
     // The role first (force_drop takes its grants with it), then the group it may still be granted.
     const dropped = await probe('drop the scratch role', 'DropRole', () => client.dropRole({ roleName: role, force_drop: true } as { roleName: string }), bareStatus('DropRole'));

@@ -19,6 +19,26 @@ export interface RunDoctorOptions {
   readonly writeProbe?: boolean;
 }
 
+/**
+ * Ctrl-C or SIGTERM during the write probe stops it after the step under way, and its `finally`
+ * removes the scratch role, which an immediate exit would leave on the server.
+ */
+async function uninterrupted<T>(work: (stopped: () => boolean) => Promise<T>): Promise<{ result: T; interrupted: boolean }> {
+  let interrupted = false;
+  const note = (): void => {
+    interrupted = true;
+  };
+  process.on('SIGINT', note);
+  process.on('SIGTERM', note);
+  try {
+    const result = await work(() => interrupted);
+    return { result, interrupted };
+  } finally {
+    process.off('SIGINT', note);
+    process.off('SIGTERM', note);
+  }
+}
+
 export async function runDoctor(options: RunDoctorOptions): Promise<{ exitCode: number; output: string; errors: string; report?: DoctorReport }> {
   const format = options.format ?? 'text';
   let conn;
@@ -31,8 +51,12 @@ export async function runDoctor(options: RunDoctorOptions): Promise<{ exitCode: 
     const id = await identity(conn, authorizationOf(options.connection.credentials), options.connection.timeoutMs);
     const builtin = new Set(catalogueAt(conn.version).builtinGroups.map((g) => g.name));
     const read = await readProbes(conn, builtin);
-    const writes = options.writeProbe ? await writeProbes(conn) : null;
-    const report = buildReport(conn, id, read, writes);
+    const writes = options.writeProbe ? await uninterrupted((stopped) => writeProbes(conn, stopped)) : null;
+    if (writes?.interrupted) {
+      const left = writes.result.leftBehind;
+      return { exitCode: EXIT_CODES.interrupted, output: '', errors: `Interrupted: the write probe stopped and removed its scratch role${left.length > 0 ? `, but could not remove ${left.join(', ')}` : ''}\n` };
+    }
+    const report = buildReport(conn, id, read, writes?.result ?? null);
     const output = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report);
     const errors = report.leftBehind.length > 0 ? `Warning: the write probe could not remove ${report.leftBehind.join(', ')}\n` : '';
     // Something of the probe's left on the server is a failure to report, not a success.

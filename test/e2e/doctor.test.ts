@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { register as registerDoctor } from '../../src/cli/commands/doctor.js';
@@ -110,6 +111,25 @@ describe('rbac doctor on each emulator profile', () => {
     const shown = /```\n\$ rbac doctor --address 127\.0\.0\.1:19532 --token-env ZILLIZ_TOKEN --write-probe\n([\s\S]*?)```/.exec(docs)?.[1];
     expect(run.stdout.replaceAll(emulator.address, '127.0.0.1:19532')).toBe(shown);
   });
+
+  it('stops the write probe on Ctrl-C and still removes its scratch role (the built CLI)', async (ctx) => {
+    if (!existsSync('dist/cli/main.js')) return ctx.skip('dist/ is not built (npm test builds it first)');
+    const emulator = await startEmulator({ milvusVersion: '2.5' });
+    started.push(emulator);
+    // Slow grants: the signal arrives while the probe is granting on its scratch role.
+    emulator.faults.setLatency(400, 'OperatePrivilegeV2');
+    const child = spawn(process.execPath, ['bin/rbac.js', 'doctor', '--address', emulator.address, '--token-env', 'DOCTOR_TOKEN', '--write-probe'], { env: { ...process.env, DOCTOR_TOKEN: 'root:Milvus' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const scratch = (): string[] => emulator.engine.snapshot().roles.map((r) => r.name).filter((n) => n.startsWith('rbac_doctor_'));
+    for (let i = 0; i < 200 && scratch().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(scratch()).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Interrupted: the write probe stopped and removed its scratch role');
+    expect(scratch()).toEqual([]);
+  }, 30_000);
 
   it('read-only by default: no probe writes', async () => {
     const { report, emulator } = await doctor({ milvusVersion: '2.5' }, 'root:Milvus', []);
