@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { sdkProtoJson } from '../milvus/proto-json.js';
+import type { ProtoJsonNode } from '../milvus/proto-json.js';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import type { GrpcObject, ServiceDefinition } from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
@@ -9,7 +10,6 @@ import { fromJSON } from '@grpc/proto-loader';
  * strings and default values present.
  */
 
-const PROTO_JSON_PATH = '@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.js';
 export const MILVUS_SERVICE = 'milvus.proto.milvus.MilvusService';
 
 export const LOADER_OPTIONS = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true } as const;
@@ -20,23 +20,13 @@ let cached: ServiceDefinition | undefined;
 let statusOnly: ReadonlySet<string> | undefined;
 
 function loadJson(): ProtoJson {
-  const require = createRequire(import.meta.url);
-  const loaded = require(PROTO_JSON_PATH) as { default?: ProtoJson } & ProtoJson;
-  return loaded.default ?? loaded;
-}
-
-interface JsonNamespace {
-  readonly nested?: Readonly<Record<string, JsonNamespace>>;
-  readonly methods?: Readonly<Record<string, { readonly responseType: string }>>;
+  return sdkProtoJson() as unknown as ProtoJson;
 }
 
 /** Methods whose response is a bare common.Status (CreateCredential…), not a message holding one. */
 export function statusOnlyMethods(): ReadonlySet<string> {
   if (statusOnly) return statusOnly;
-  const service = MILVUS_SERVICE.split('.').reduce<JsonNamespace | undefined>(
-    (node, part) => node?.nested?.[part],
-    loadJson() as unknown as JsonNamespace,
-  );
+  const service = MILVUS_SERVICE.split('.').reduce<ProtoJsonNode | undefined>((node, part) => node?.nested?.[part], sdkProtoJson());
   const methods = Object.entries(service?.methods ?? {});
   statusOnly = new Set(methods.filter(([, m]) => m.responseType === 'common.Status').map(([name]) => name));
   return statusOnly;

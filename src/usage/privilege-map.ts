@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { sdkProtoJson } from '../milvus/proto-json.js';
 import type { ObjectType } from '../model/types.js';
 import { atLeast } from '../model/versions.js';
 import type { MilvusVersion } from '../model/versions.js';
@@ -16,24 +16,14 @@ export interface CallCheck {
   readonly privilege: string;
 }
 
-const PROTO_JSON_PATH = '@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.js';
 const OPTION = '(common.privilege_ext_obj)';
-
-interface JsonNode {
-  readonly nested?: Readonly<Record<string, JsonNode>>;
-  readonly methods?: Readonly<Record<string, { readonly requestType: string }>>;
-  readonly options?: Readonly<Record<string, string | number>>;
-}
 
 let bundled: ReadonlyMap<string, CallCheck | null> | undefined;
 
 /** method → the check its request declares in the SDK's proto (null: no option, not checked). */
 function bundledChecks(): ReadonlyMap<string, CallCheck | null> {
   if (bundled) return bundled;
-  const require = createRequire(import.meta.url);
-  const loaded = require(PROTO_JSON_PATH) as { default?: JsonNode } & JsonNode;
-  const root = loaded.default ?? loaded;
-  const milvus = root.nested?.milvus?.nested?.proto?.nested?.milvus;
+  const milvus = sdkProtoJson().nested?.milvus?.nested?.proto?.nested?.milvus;
   const service = milvus?.nested?.MilvusService;
   const out = new Map<string, CallCheck | null>();
   for (const [method, { requestType }] of Object.entries(service?.methods ?? {})) {
