@@ -3,8 +3,8 @@ import type { RunApplyOptions } from '../apply/run.js';
 import { applyExitCode, APPLY_FORMAT_VERSION } from '../apply/result.js';
 import type { ApplyResult } from '../apply/result.js';
 import type { Target } from '../config/targets.js';
-import { EXIT_CODES, failureKindOf, failureOf } from '../pipeline/failure.js';
-import { connectionOf, fleetExitCode } from './run.js';
+import { EXIT_CODES, failureKindOf } from '../pipeline/failure.js';
+import { fleetExitCode, policiesOf, targetConnection } from './run.js';
 import { textTable } from './table.js';
 
 /**
@@ -42,16 +42,13 @@ export async function applyFleet(options: ApplyFleetOptions): Promise<{ exitCode
   for (const [index, target] of options.targets.entries()) {
     const address = target.connection.address ?? '';
     write(`${index > 0 ? '\n' : ''}== ${target.name} (${address})\n`);
-    let connection;
-    try {
-      connection = connectionOf(target, options);
-    } catch (error) {
-      const failure = failureOf(error, address);
-      write(`Error: ${failure.message}\n`);
-      done.push({ name: target.name, address, exitCode: EXIT_CODES[failure.kind], status: 'error' });
-    }
-    if (connection) {
-      const files = options.files && options.files.length > 0 ? options.files : target.policies;
+    const made = targetConnection(target, options);
+    if ('failure' in made) {
+      write(`Error: ${made.failure.message}\n`);
+      done.push({ name: target.name, address, exitCode: EXIT_CODES[made.failure.kind], status: 'error' });
+    } else {
+      const connection = made.connection;
+      const files = policiesOf(target, options.files);
       const run = await runApply({
         ...options.apply,
         ...(json ? { write: undefined, writeError: undefined } : {}),

@@ -1,12 +1,10 @@
 import type { Target } from '../config/targets.js';
 import type { Operation } from '../model/operations.js';
-import { EXIT_CODES, failureOf, failureResult } from '../pipeline/failure.js';
-import { runPlan } from '../pipeline/run-plan.js';
-import type { RunPlanResult } from '../pipeline/run-plan.js';
+import { EXIT_CODES } from '../pipeline/failure.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { stepId } from '../plan/order.js';
 import { groupChanges, KIND_LABEL, signOf } from '../report/plan-changes.js';
-import { connectionOf } from './run.js';
+import { planTarget, policiesOf } from './run.js';
 
 /**
  * Promotion: the plan for one target (production) checked against another (staging). The same
@@ -102,22 +100,12 @@ export interface RunPromotionOptions {
   readonly debug?: boolean;
 }
 
-async function planFor(target: Target, files: readonly string[], options: RunPromotionOptions, format: 'text' | 'json' | 'markdown'): Promise<RunPlanResult> {
-  let connection;
-  try {
-    connection = connectionOf(target, options);
-  } catch (error) {
-    return failureResult(failureOf(error, target.connection.address ?? ''), format === 'json' ? 'json' : 'text');
-  }
-  return runPlan({ files, connection, format, detailedExitcode: true, ...(target.limits ? { limits: target.limits } : {}), ...(options.env ? { env: options.env } : {}) });
-}
-
 /** `rbac plan --target prod --compare-with staging`. */
 export async function runPromotion(options: RunPromotionOptions): Promise<{ exitCode: number; output: string; errors: string }> {
   const format = options.format ?? 'text';
-  const files = options.files && options.files.length > 0 ? options.files : options.target.policies;
+  const files = policiesOf(options.target, options.files);
   // The source is planned from the target's policy: the question is whether it already has what the target will get.
-  const [planned, against] = await Promise.all([planFor(options.target, files, options, format), planFor(options.source, files, options, 'text')]);
+  const [planned, against] = await Promise.all([planTarget(options.target, files, options, format), planTarget(options.source, files, options, 'text')]);
   if (!planned.plan) return planned;
   const plainExit = planned.exitCode === 2 && !options.detailedExitcode ? 0 : planned.exitCode;
   if (!against.plan) {

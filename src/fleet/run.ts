@@ -8,6 +8,8 @@ import { connectionOptionsFromEnv } from '../milvus/connection-settings.js';
 import type { ConnectionOptions } from '../milvus/connection-settings.js';
 import { EXIT_CODES, failureKindOf, failureOf, failureResult } from '../pipeline/failure.js';
 import { runPlan } from '../pipeline/run-plan.js';
+import type { RunPlanResult } from '../pipeline/run-plan.js';
+import type { Failure } from '../pipeline/failure.js';
 import { JSON_FORMAT_VERSION } from '../report/format-version.js';
 import { textTable } from './table.js';
 
@@ -65,23 +67,39 @@ function configuredOnly(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessE
   return Object.fromEntries(Object.entries(env).filter(([name]) => named.has(name) || !FALLBACK_VARIABLES.includes(name)));
 }
 
+/** A target's connection options, or why there are none (a secret that cannot be read…). */
+export function targetConnection(target: Target, options: { readonly debug?: boolean; readonly env?: NodeJS.ProcessEnv }): { connection: ConnectionOptions } | { failure: Failure } {
+  try {
+    return { connection: connectionOf(target, options) };
+  } catch (error) {
+    return { failure: failureOf(error, target.connection.address ?? '') };
+  }
+}
+
+/** The policy files a target is planned from: those the run gives, else the target's own. */
+export function policiesOf(target: Target, files: readonly string[] | undefined): readonly string[] {
+  return files && files.length > 0 ? files : target.policies;
+}
+
+/** `rbac plan` of one target (changes exit 2); a target that cannot be connected fails as a plan does. */
+export async function planTarget(target: Target, files: readonly string[], options: { readonly debug?: boolean; readonly env?: NodeJS.ProcessEnv }, format: FleetFormat): Promise<RunPlanResult> {
+  const made = targetConnection(target, options);
+  if ('failure' in made) return failureResult(made.failure, format === 'json' ? 'json' : 'text');
+  return runPlan({ files, connection: made.connection, format, detailedExitcode: true, ...(target.limits ? { limits: target.limits } : {}), ...(options.env ? { env: options.env } : {}) });
+}
+
 async function runOne(target: Target, options: RunFleetOptions): Promise<TargetResult> {
   const format = options.format ?? 'text';
   const address = target.connection.address ?? '';
-  const files = options.files && options.files.length > 0 ? options.files : target.policies;
-  let connection;
-  try {
-    connection = connectionOf(target, options);
-  } catch (error) {
-    return { name: target.name, address, ...failureResult(failureOf(error, address), format === 'json' ? 'json' : 'text') };
-  }
-  const limits = target.limits ? { limits: target.limits } : {};
+  const files = policiesOf(target, options.files);
   if (options.command === 'plan') {
-    const r = await runPlan({ files, connection, format, detailedExitcode: true, ...limits, ...(options.env ? { env: options.env } : {}) });
+    const r = await planTarget(target, files, options, format);
     return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, ...(r.plan ? { steps: r.plan.steps.length } : {}) };
   }
+  const made = targetConnection(target, options);
+  if ('failure' in made) return { name: target.name, address, ...failureResult(made.failure, format === 'json' ? 'json' : 'text') };
   // The fleet writes one textfile for all targets, so each check runs without one.
-  const { result: r, check: drift } = await timedDriftCheck({ files, connection, format, ...limits, ...(options.env ? { env: options.env } : {}) }, target.name);
+  const { result: r, check: drift } = await timedDriftCheck({ files, connection: made.connection, format, ...(target.limits ? { limits: target.limits } : {}), ...(options.env ? { env: options.env } : {}) }, target.name);
   return { name: target.name, address, exitCode: r.exitCode, output: r.output, errors: r.errors, drift, ...(r.report ? { steps: r.report.steps } : {}) };
 }
 
