@@ -99,10 +99,22 @@ export async function connectionOrExit(flags: ConnectionFlagValues & TargetFlagV
   try {
     return connectionOptionsFromEnv(connectionFlags(flags));
   } catch (error) {
-    process.stderr.write(`Error: ${describeConnectionFailure(error, flags.address ?? '')}\n`);
-    process.exitCode = 1;
+    usageError(describeConnectionFailure(error, flags.address ?? ''));
     return undefined;
   }
+}
+
+/** --address given with targets: refused (one run talks to configured targets or to one address). */
+export function addressWithTargets(flags: { readonly address?: string }): boolean {
+  if (flags.address === undefined) return false;
+  usageError('give either --target / --all-targets or --address, not both');
+  return true;
+}
+
+/** A usage error: said on stderr, exit code 1; the command stops there. */
+export function usageError(message: string): void {
+  process.stderr.write(`Error: ${message}\n`);
+  process.exitCode = 1;
 }
 
 /** Prints what a command function returned: errors and notes to stderr, the result to stdout. */
@@ -132,8 +144,7 @@ export async function targetsOrExit(flags: TargetFlagValues): Promise<Target[] |
   try {
     return selectTargets(await loadTargets(flags.config ?? 'rbac.config.yaml'), flags.target ?? [], flags.allTargets === true);
   } catch (error) {
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    usageError(error instanceof Error ? error.message : String(error));
     return undefined;
   }
 }
@@ -148,11 +159,7 @@ export async function runOnTargets(
 ): Promise<boolean> {
   if (!flags.allTargets && (flags.target ?? []).length === 0) return false;
   if (refusedSavedPlan(flags)) return true;
-  if (flags.address !== undefined) {
-    process.stderr.write('Error: give either --target / --all-targets or --address, not both\n');
-    process.exitCode = 1;
-    return true;
-  }
+  if (addressWithTargets(flags)) return true;
   const targets = await targetsOrExit(flags);
   if (!targets) return true;
   const { runFleet } = await import('../fleet/run.js');
@@ -171,11 +178,7 @@ export async function runOnTargets(
 
 /** A command that talks to one server, pointed at a target of the config: exactly one, and no --address with it. */
 async function singleTargetOrExit(flags: ConnectionFlagValues & TargetFlagValues): Promise<ConnectionOptions | undefined> {
-  const refuse = (message: string): undefined => {
-    process.stderr.write(`Error: ${message}\n`);
-    process.exitCode = 1;
-    return undefined;
-  };
+  const refuse = (message: string): undefined => void usageError(message);
   if (flags.allTargets || (flags.target ?? []).length !== 1) return refuse('this command talks to one server: give exactly one --target (plan, drift and apply take several)');
   if (flags.address !== undefined) return refuse('give either --target or --address, not both');
   const targets = await targetsOrExit(flags);
@@ -193,8 +196,7 @@ async function singleTargetOrExit(flags: ConnectionFlagValues & TargetFlagValues
 /** A saved plan belongs to one address; with targets, `rbac apply --target` plans and applies itself. */
 function refusedSavedPlan(flags: { readonly out?: string }): boolean {
   if (flags.out === undefined) return false;
-  process.stderr.write('Error: --out cannot be given with --target / --all-targets: a saved plan belongs to one address (save it with --address, or apply targets with rbac apply --target)\n');
-  process.exitCode = 1;
+  usageError('--out cannot be given with --target / --all-targets: a saved plan belongs to one address (save it with --address, or apply targets with rbac apply --target)');
   return true;
 }
 
@@ -207,15 +209,13 @@ export async function runPromotionCheck(
 ): Promise<boolean> {
   if (flags.compareWith === undefined) {
     if (!flags.requirePromoted) return false;
-    process.stderr.write('Error: --require-promoted needs --compare-with TARGET\n');
-    process.exitCode = 1;
+    usageError('--require-promoted needs --compare-with TARGET');
     return true;
   }
   if (refusedSavedPlan(flags)) return true;
   const named = flags.target ?? [];
   if (named.length !== 1 || flags.allTargets || flags.address !== undefined) {
-    process.stderr.write('Error: --compare-with checks the plan of one target: give exactly one --target (and no --all-targets or --address)\n');
-    process.exitCode = 1;
+    usageError('--compare-with checks the plan of one target: give exactly one --target (and no --all-targets or --address)');
     return true;
   }
   const both = await targetsOrExit({ ...flags, target: [...named, flags.compareWith], allTargets: false });
@@ -223,8 +223,7 @@ export async function runPromotionCheck(
   const target = both.find((t) => t.name === named[0]);
   const source = both.find((t) => t.name === flags.compareWith);
   if (!target || !source || target === source) {
-    process.stderr.write('Error: --compare-with names the target the plan is compared with; it must differ from --target\n');
-    process.exitCode = 1;
+    usageError('--compare-with names the target the plan is compared with; it must differ from --target');
     return true;
   }
   const { runPromotion } = await import('../fleet/promotion.js');
@@ -244,6 +243,5 @@ export async function runPromotionCheck(
 
 /** Without targets a command that reads a policy needs -f. */
 export function missingPolicy(): void {
-  process.stderr.write("Error: give the policy with -f (a file or a folder), or name targets from the config with --target / --all-targets\n");
-  process.exitCode = 1;
+  usageError('give the policy with -f (a file or a folder), or name targets from the config with --target / --all-targets');
 }

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { DriftMetrics } from '../../drift/prometheus.js';
-import { addConnectionOptions, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, missingPolicy, positiveInteger, printResult, runOnTargets, targetsOrExit } from '../options.js';
+import { addConnectionOptions, addressWithTargets, addLimitOptions, addTargetOptions, collect, connectionOrExit, limitsFrom, missingPolicy, positiveInteger, printResult, runOnTargets, targetsOrExit } from '../options.js';
 import type { ConnectionFlagValues, LimitFlagValues, TargetFlagValues } from '../options.js';
 
 interface DriftFlags extends ConnectionFlagValues, LimitFlagValues, TargetFlagValues {
@@ -56,11 +56,7 @@ export function register(program: Command): void {
 
 /** `--watch` with targets: every target each round, the gauges labelled by target. */
 async function watchTargets(flags: DriftFlags, seconds: number): Promise<void> {
-  if (flags.address !== undefined) {
-    process.stderr.write('Error: give either --target / --all-targets or --address, not both\n');
-    process.exitCode = 1;
-    return;
-  }
+  if (addressWithTargets(flags)) return;
   const targets = await targetsOrExit(flags);
   if (!targets) return;
   const { watchFleetDrift } = await import('../../fleet/watch.js');
