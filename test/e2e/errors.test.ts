@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer as createHttp2Server } from 'node:http2';
 import type { ServerHttp2Session } from 'node:http2';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
@@ -11,6 +10,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runCommand } from '../explain/run-command.js';
 import { writePolicy } from '../apply/helpers.js';
+import { closedLoopbackAddress } from '../support/ports.js';
 
 /**
  * Errors that say what to do, to people (one line of cause, one of fix) and to machines (an exit
@@ -30,10 +30,7 @@ const sessions = new Set<ServerHttp2Session>();
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedPort = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  closedPort = await closedLoopbackAddress();
   notMilvus = createHttp2Server((_req, res) => {
     res.statusCode = 404;
     res.end('not here');

@@ -1,6 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runCommand } from '../explain/run-command.js';
 import { makeTestCertificates } from '../support/certificates.js';
+import { closedLoopbackAddress } from '../support/ports.js';
 
 /**
  * One config, one run, a mixed fleet: Milvus 2.3 in plain text, 3.0 over TLS, 2.6 over two-way
@@ -32,10 +31,7 @@ beforeAll(async () => {
     startEmulator({ milvusVersion: '3.0', tls: { cert: certs.server.cert, key: certs.server.key } }),
     startEmulator({ milvusVersion: '2.6', tls: { cert: certs.otherNameServer.cert, key: certs.otherNameServer.key, clientCa: certs.ca.cert } }),
   ]);
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  down = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  down = await closedLoopbackAddress();
   writeFileSync(
     join(dir, 'base.yaml'),
     'version: 1\nroles:\n  reader:\n    grants:\n      - object: Collection\n        objectNames: [books]\n        privileges: [Search, Query]\nusers:\n  app:\n    password: { env: FLEET_APP_PASSWORD }\n    roles: [reader]\n',

@@ -1,6 +1,4 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +13,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { fleetExitCode } from '../../src/fleet/run.js';
 import { runCommand } from '../explain/run-command.js';
+import { closedLoopbackAddress } from '../support/ports.js';
 
 /**
  * Named targets from rbac.config.yaml, and plan / drift over a fleet in one run: emulators of
@@ -30,10 +29,7 @@ let config: string;
 beforeAll(async () => {
   staging = await startEmulator({ port: 0, milvusVersion: '2.5' });
   prod = await startEmulator({ port: 0, milvusVersion: '2.6', rootPassword: 'Prod-Secret-1' });
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  down = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  down = await closedLoopbackAddress();
   writeFileSync(join(dir, 'base.yaml'), 'version: 1\nroles:\n  reader:\n    grants:\n      - privileges: [Search]\n        collections: [books]\n');
   writeFileSync(join(dir, 'prod.yaml'), 'version: 1\nroles:\n  auditor:\n');
   writeFileSync(join(dir, 'prod-token'), 'root:Prod-Secret-1\n');
@@ -121,10 +117,7 @@ describe('a fleet run', () => {
   });
 
   it('watches the fleet: every target each round, /metrics labelled by target, until stopped', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const listen = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const listen = await closedLoopbackAddress();
     const watching = rbac(['drift', '--config', config, '--all-targets', '--watch', '1', '--metrics-listen', listen, '--format', 'json']);
     let text = '';
     try {

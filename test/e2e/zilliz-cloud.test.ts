@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformFromAddress } from '../../src/model/platform.js';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
@@ -13,20 +11,13 @@ import { connect } from '../../src/milvus/connection.js';
 import { connectionOptionsFromEnv } from '../../src/milvus/connection-settings.js';
 import { writePolicy } from '../apply/helpers.js';
 import { runCommand } from '../explain/run-command.js';
+import { closedLoopbackAddress } from '../support/ports.js';
 
 /**
  * Zilliz Cloud as a target: the whole loop (validate, plan, apply, plan, drift, export) against
  * the emulator's zilliz-cloud profile through the CLI and the real SDK, and what Zilliz refuses
  * refused before any write.
  */
-
-async function closedPort(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return address;
-}
 
 const rbac = (args: string[]) => runCommand([registerValidate, registerPlan, registerApply, registerDrift, registerExport], args);
 
@@ -199,7 +190,7 @@ describe('what Zilliz Cloud refuses, refused before any write', () => {
     expect(zilliz.engine.snapshot().roles.map((r) => r.name)).not.toContain('app3');
     // Declared by a target's config, the refusal comes before any connection: the port is closed,
     // so trying to connect would have ended in exit 3 instead.
-    const closed = await closedPort();
+    const closed = await closedLoopbackAddress();
     const config = writePolicy(['version: 1', 'targets:', '  serverless:', `    address: ${closed}`, '    token: { env: ZILLIZ_TOKEN }', '    platform: zilliz-cloud', '    zillizCloud: { tier: serverless }', ''].join('\n'));
     const serverless = await rbac(['plan', '-f', writePolicy('version: 1\nroles:\n  app4:\n'), '--config', config, '--target', 'serverless', '--format', 'json']);
     const body = JSON.parse(serverless.stdout) as { exitCode: number; targets: { exitCode: number; result: { error: { message: string } } }[] };

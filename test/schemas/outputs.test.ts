@@ -1,6 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register as registerApply } from '../../src/cli/commands/apply.js';
@@ -16,6 +14,7 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { OUTPUT_SCHEMAS } from '../../src/schemas/outputs.js';
 import { tempPath, writePolicy } from '../apply/helpers.js';
 import { runCommand } from '../explain/run-command.js';
+import { closedLoopbackAddress } from '../support/ports.js';
 
 /** Every --format json output has a schema in schema/, and the tool's real outputs validate against it. */
 
@@ -37,10 +36,7 @@ const policy = writePolicy('version: 1\nroles:\n  unused:\n  reader:\n    grants
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, milvusVersion: '2.5' });
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closed = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  closed = await closedLoopbackAddress();
   process.env.SCHEMA_TOKEN = 'root:Milvus';
   process.env.SCHEMA_APP_PW = 'app-Secret-1';
 });
