@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { pemHolds } from '../milvus/pem.js';
+import type { PemKind } from '../milvus/pem.js';
 import type { EmulatorTls } from './server.js';
 
 /** The emulator's TLS files, read and checked before it starts, with the flag to fix named. */
@@ -8,19 +10,20 @@ export interface EmulatorTlsFiles {
   readonly clientCa?: string;
 }
 
-async function pem(path: string, flag: string, kind: RegExp, what: string): Promise<Buffer> {
+async function pem(path: string, flag: string, kinds: readonly PemKind[], what: string): Promise<Buffer> {
   let content: Buffer;
   try {
     content = await readFile(path);
   } catch (error) {
     throw new Error(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  if (!kind.test(content.toString('latin1'))) throw new Error(`${flag} ${path} holds no PEM ${what}`);
+  if (!kinds.some((kind) => pemHolds(content, kind))) throw new Error(`${flag} ${path} holds no PEM ${what}`);
   return content;
 }
 
-const CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
-const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+const CERTIFICATE: readonly PemKind[] = ['certificate'];
+/** An encrypted key passes here, and the TLS library says what it needs. */
+const PRIVATE_KEY: readonly PemKind[] = ['private key', 'encrypted private key'];
 
 /** Undefined when no TLS file was given; an error when only part of a pair was. */
 export async function readEmulatorTls(files: EmulatorTlsFiles): Promise<EmulatorTls | undefined> {

@@ -6,6 +6,7 @@ import type { Platform } from '../model/platform.js';
 import type { ServerSettings } from '../model/desired.js';
 import { parseMilvusVersion } from '../model/versions.js';
 import { readServerDescription } from './server-description.js';
+import { pemHolds } from './pem.js';
 import type { FeatureSet, MilvusVersion } from '../model/versions.js';
 import { DEFAULT_DATABASE } from '../model/names.js';
 import { bulkCalls } from './bulk-calls.js';
@@ -102,20 +103,17 @@ export function newClientChannelOptions(): Record<string, number> {
   return { ...CHANNEL_OPTIONS, 'grpc.milvus_rbac_client': ++clientsMade };
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
-const PEM_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/;
-
 /** Reads a TLS file here rather than in the SDK, so a wrong path or content says which setting to fix. */
-function pemFile(path: string, what: string, setting: string, kind: RegExp): Buffer {
+function pemFile(path: string, what: string, setting: string, kind: 'certificate' | 'private key'): Buffer {
   let content: Buffer;
   try {
     content = readFileSync(path);
   } catch (error) {
     throw new ConnectionError(`the ${what} file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'config', `check ${setting}`);
   }
-  if (!kind.test(content.toString('latin1'))) {
-    const hint = /ENCRYPTED PRIVATE KEY/.test(content.toString('latin1')) ? ' (an encrypted key: decrypt it first, the client cannot ask for a passphrase)' : '';
-    throw new ConnectionError(`the ${what} file ${path} holds no PEM ${kind === PEM_KEY ? 'private key' : 'certificate'}${hint}`, 'config', `check ${setting}`);
+  if (!pemHolds(content, kind)) {
+    const hint = pemHolds(content, 'encrypted private key') ? ' (an encrypted key: decrypt it first, the client cannot ask for a passphrase)' : '';
+    throw new ConnectionError(`the ${what} file ${path} holds no PEM ${kind}${hint}`, 'config', `check ${setting}`);
   }
   return content;
 }
@@ -123,9 +121,9 @@ function pemFile(path: string, what: string, setting: string, kind: RegExp): Buf
 function tlsConfig(options: ConnectionOptions): Pick<ClientConfig, 'tls'> {
   if (!options.tls) return {};
   const tls: NonNullable<ClientConfig['tls']> = {
-    ...(options.caFile ? { rootCert: pemFile(options.caFile, 'CA certificate', '--ca-file / MILVUS_TLS_CA', PEM_CERTIFICATE) } : {}),
-    ...(options.certFile ? { certChain: pemFile(options.certFile, 'client certificate', '--cert-file / MILVUS_TLS_CERT', PEM_CERTIFICATE) } : {}),
-    ...(options.keyFile ? { privateKey: pemFile(options.keyFile, 'client key', '--key-file / MILVUS_TLS_KEY', PEM_KEY) } : {}),
+    ...(options.caFile ? { rootCert: pemFile(options.caFile, 'CA certificate', '--ca-file / MILVUS_TLS_CA', 'certificate') } : {}),
+    ...(options.certFile ? { certChain: pemFile(options.certFile, 'client certificate', '--cert-file / MILVUS_TLS_CERT', 'certificate') } : {}),
+    ...(options.keyFile ? { privateKey: pemFile(options.keyFile, 'client key', '--key-file / MILVUS_TLS_KEY', 'private key') } : {}),
     ...(options.serverName ? { serverName: options.serverName } : {}),
   };
   return Object.keys(tls).length > 0 ? { tls } : {};
